@@ -1,0 +1,135 @@
+"""The OpenAPI 3.1 document of ``/api/v1``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+        "code": {"type": "string", "examples": ["unsupported_format"]},
+        "message": {"type": "string"},
+    }}},
+}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    return {str(code): {"$ref": "#/components/responses/Error"} for code in codes}
+
+
+def _cv_id() -> dict[str, Any]:
+    return {"name": "cv_id", "in": "path", "required": True,
+            "schema": {"type": "string", "format": "uuid"}}
+
+
+def openapi_document(base_url: str) -> dict[str, Any]:
+    """Return the document served at ``/api/v1/openapi.json``."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "cvbank API",
+            "version": "1",
+            "description": (
+                "Authenticate with `POST /auth/token`, then send `Authorization: Bearer <token>`."
+                " Errors are `{\"error\": {\"code\", \"message\"}}` with a matching HTTP status."
+            ),
+        },
+        "servers": [{"url": base_url.rstrip("/") + "/api/v1"}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {"Error": {"description": "An error",
+                                    "content": {"application/json": {"schema": _ERROR}}}},
+            "schemas": {
+                "CvCreated": {"type": "object", "required": ["id", "state"], "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "state": {"enum": ["processing", "needs_review", "ready", "failed"]},
+                    "visibility": {"enum": ["hidden", "visible"]},
+                }},
+                "Cv": {"type": "object", "required": ["id", "title"], "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "title": {"type": "string"},
+                    "state": {"enum": ["processing", "needs_review", "ready", "failed"]},
+                    "visibility": {"enum": ["hidden", "visible"]},
+                    "language": {"type": ["string", "null"]},
+                    "text": {"type": ["string", "null"],
+                             "description": "Employers get the text with removed passages cut."},
+                    "profile": {"type": ["object", "null"]},
+                    "open_flags": {"type": "integer"},
+                    "error": {"type": ["object", "null"]},
+                }},
+                "SearchResult": {"type": "object", "required": ["total", "hits"], "properties": {
+                    "total": {"type": "integer"},
+                    "page": {"type": "integer"},
+                    "per_page": {"type": "integer"},
+                    "hits": {"type": "array", "items": {"type": "object", "properties": {
+                        "cv_id": {"type": "string", "format": "uuid"},
+                        "score": {"type": "number"},
+                        "snippets": {"type": "array", "items": {"type": "string"},
+                                     "description": "HTML; matches in <mark>, the rest escaped"},
+                        "title": {"type": "string"},
+                        "updated_at": {"type": "string", "format": "date-time"},
+                    }}},
+                    "facets": {"type": "object"},
+                }},
+            },
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/auth/token": {"post": {
+                "summary": "Exchange email and password for a bearer token",
+                "security": [],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["email", "password"],
+                    "properties": {"email": {"type": "string"}, "password": {"type": "string"},
+                                   "name": {"type": "string"}}}}}},
+                "responses": {"201": {"description": "A new token"}, **_errors(400, 401, 429)},
+            }},
+            "/cvs": {
+                "post": {
+                    "summary": "Upload a CV (PDF or DOCX); it is hidden until published",
+                    "requestBody": {"required": True, "content": {"multipart/form-data": {
+                        "schema": {"type": "object", "required": ["file"], "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "title": {"type": "string"}}}}}},
+                    "responses": {"201": {"description": "Stored; parsing is queued",
+                                          "content": {"application/json": {"schema": {
+                                              "$ref": "#/components/schemas/CvCreated"}}}},
+                                  **_errors(400, 401, 403, 413, 415)},
+                },
+                "get": {"summary": "List my CVs",
+                        "responses": {"200": {"description": "My CVs"}, **_errors(401, 403)}},
+            },
+            "/cvs/{cv_id}": {
+                "parameters": [_cv_id()],
+                "get": {"summary": "Read a CV (owners: everything; employers: a visible CV, logged)",
+                        "responses": {"200": {"description": "The CV", "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Cv"}}}},
+                            **_errors(401, 404)}},
+                "delete": {"summary": "Delete my CV with its files",
+                           "responses": {"204": {"description": "Deleted"}, **_errors(401, 404)}},
+            },
+            "/cvs/{cv_id}/visibility": {"put": {
+                "summary": "Publish or hide my CV",
+                "parameters": [_cv_id()],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["visibility"],
+                    "properties": {"visibility": {"enum": ["visible", "hidden"]}}}}}},
+                "responses": {"200": {"description": "Changed"},
+                              "409": {"description": "Still processing, failed, or open flags",
+                                      "content": {"application/json": {"schema": _ERROR}}},
+                              **_errors(400, 401, 404)},
+            }},
+            "/search": {"get": {
+                "summary": "Search visible CVs (recruiters)",
+                "parameters": [
+                    {"name": "q", "in": "query", "required": True, "schema": {"type": "string"},
+                     "description": "Words, \"phrases\", OR, -exclusion, prefix*"},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                ],
+                "responses": {"200": {"description": "Results", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/SearchResult"}}}},
+                    **_errors(400, 401, 403, 429, 503)},
+            }},
+        },
+    }

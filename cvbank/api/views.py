@@ -1,0 +1,172 @@
+"""The JSON API under ``/api/v1``: the same services as the pages, authenticated by token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+
+from cvbank import limiter
+from cvbank.accounts import services as accounts
+from cvbank.accounts.models import Role, User
+from cvbank.api.openapi import openapi_document
+from cvbank.cvs import services as cvs
+from cvbank.cvs.models import AccessAction, Cv
+from cvbank.errors import NotFound, ValidationError
+from cvbank.search import services as search
+from cvbank.web import current_user, db_session, login_required, runtime
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _user() -> User:
+    user = current_user()
+    assert user is not None
+    return user
+
+
+def _json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationError("body", "Send a JSON object with Content-Type: application/json.",
+                              code="invalid_json")
+    return body
+
+
+def _login_limit() -> str:
+    return runtime().settings.login_rate_limit
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    return jsonify(openapi_document(runtime().settings.base_url))
+
+
+@bp.post("/auth/token")
+@limiter.limit(_login_limit)
+def create_token() -> Any:
+    body = _json_body()
+    email, password = body.get("email"), body.get("password")
+    if not isinstance(email, str) or not isinstance(password, str):
+        raise ValidationError("email", "Send 'email' and 'password' as strings.",
+                              code="invalid_credentials_body")
+    session = db_session()
+    user = accounts.authenticate(session, email, password)
+    token = accounts.issue_api_token(session, user, str(body.get("name") or "API"))
+    return jsonify(token=token, token_type="Bearer", user_id=str(user.id), role=user.role.value), 201
+
+
+def cv_json(cv: Cv, content: cvs.VersionContent | None, *, for_owner: bool) -> dict[str, Any]:
+    """Describe a CV; employers get the redacted text and nothing about flags or files."""
+    version = cv.current_version
+    data: dict[str, Any] = {
+        "id": str(cv.id),
+        "title": cv.title,
+        "updated_at": cv.updated_at.isoformat(),
+        "language": version.language if version else None,
+        "text": None,
+        "profile": content.profile if content else None,
+    }
+    if for_owner:
+        data.update(
+            state=cv.state.value,
+            visibility=cv.visibility.value,
+            version=version.number if version else None,
+            filename=version.filename if version else None,
+            error={"code": version.error_code, "message": version.error_message}
+            if version and version.error_code else None,
+            open_flags=sum(1 for f in content.flags if f.decision.value == "open")
+            if content else 0,
+            text=content.text if content else None,
+        )
+    elif content is not None:
+        data["text"] = cvs.employer_text(content)
+    return data
+
+
+@bp.post("/cvs")
+@login_required(Role.CANDIDATE)
+def upload_cv() -> Any:
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationError("file", "Send the CV as multipart/form-data field 'file'.",
+                              code="missing_file")
+    title = request.form.get("title")
+    cv = cvs.upload_cv(db_session(), runtime(), _user(), filename=upload.filename,
+                       data=upload.read(), title=title)
+    return jsonify(id=str(cv.id), state=cv.state.value, visibility=cv.visibility.value), 201
+
+
+@bp.get("/cvs")
+@login_required(Role.CANDIDATE)
+def list_cvs() -> Any:
+    items = [{"id": str(cv.id), "title": cv.title, "state": cv.state.value,
+              "visibility": cv.visibility.value, "updated_at": cv.updated_at.isoformat()}
+             for cv in cvs.list_cvs(db_session(), _user())]
+    return jsonify(cvs=items)
+
+
+@bp.get("/cvs/<cv_id>")
+@login_required()
+def get_cv(cv_id: str) -> Any:
+    user, session = _user(), db_session()
+    if user.is_candidate:
+        cv = cvs.owned_cv(session, user, cv_id)
+        return jsonify(cv_json(cv, cvs.version_content(session, runtime(), cv), for_owner=True))
+    if user.is_recruiter:
+        org = search.recruiter_organisation(user)
+        cv = cvs.cv_for_employer(session, org, cv_id)
+        cvs.record_access(session, user, org, [cv], AccessAction.VIEW)
+        return jsonify(cv_json(cv, cvs.version_content(session, runtime(), cv), for_owner=False))
+    raise NotFound("No such CV.")
+
+
+@bp.put("/cvs/<cv_id>/visibility")
+@login_required(Role.CANDIDATE)
+def put_visibility(cv_id: str) -> Any:
+    visibility = _json_body().get("visibility")
+    if not isinstance(visibility, str):
+        raise ValidationError("visibility", "Send {\"visibility\": \"visible\" | \"hidden\"}.",
+                              code="invalid_visibility")
+    session = db_session()
+    cv = cvs.owned_cv(session, _user(), cv_id)
+    cvs.set_visibility(session, _user(), cv, visibility)
+    return jsonify(id=str(cv.id), state=cv.state.value, visibility=cv.visibility.value)
+
+
+@bp.delete("/cvs/<cv_id>")
+@login_required(Role.CANDIDATE)
+def delete_cv(cv_id: str) -> Any:
+    session = db_session()
+    cv = cvs.owned_cv(session, _user(), cv_id)
+    cvs.delete_cv(session, runtime(), _user(), cv)
+    return "", 204
+
+
+def _search_limit() -> str:
+    return runtime().settings.search_rate_limit
+
+
+@bp.get("/search")
+@login_required(Role.RECRUITER)
+@limiter.limit(_search_limit)
+def search_cvs() -> Any:
+    query = search.make_query(runtime(), text=request.args.get("q", ""),
+                              page=request.args.get("page", 1))
+    if not query.text:
+        raise ValidationError("q", "Give a search text in 'q'.", code="missing_query")
+    page = search.search_profiles(db_session(), runtime(), _user(), query)
+    return jsonify(
+        total=page.total,
+        page=query.page,
+        per_page=query.per_page,
+        hits=[{
+            "cv_id": hit.cv_id,
+            "score": hit.score,
+            "snippets": list(hit.snippets),
+            "title": cv.title,
+            "updated_at": cv.updated_at.isoformat(),
+        } for hit, cv in page.hits],
+        facets={name: [{"value": v, "count": c} for v, c in values]
+                for name, values in page.facets.items()},
+    )

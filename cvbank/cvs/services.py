@@ -1,0 +1,262 @@
+"""What candidates and employers do with CVs, and the worker tasks that follow."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from indexer.errors import IndexerError
+from indexer.errors import UnsupportedFile as IndexerUnsupportedFile
+from indexer.extract import sniff
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from cvbank.accounts.models import Organisation, User, UserStatus
+from cvbank.accounts.services import wrapped_key
+from cvbank.cvs.models import (
+    AccessAction,
+    AccessEvent,
+    Block,
+    Cv,
+    CvState,
+    CvVersion,
+    Visibility,
+)
+from cvbank.db import on_rollback, utcnow
+from cvbank.errors import Conflict, FileTooLarge, NotFound, UnsupportedFile, ValidationError
+from cvbank.outbox.services import enqueue
+from cvbank.review.models import Decision, SensitiveFlag
+from cvbank.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+MAX_FILENAME = 255
+MAX_TITLE = 200
+PUBLISHABLE = (Visibility.HIDDEN, Visibility.VISIBLE)
+
+
+def _clean_filename(filename: str | None) -> str:
+    name = (filename or "cv").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = "".join(ch for ch in name if ch.isprintable())
+    return (name or "cv")[:MAX_FILENAME]
+
+
+def _title_from(filename: str) -> str:
+    stem = filename.rsplit(".", 1)[0].replace("_", " ").strip()
+    return (stem or "CV")[:MAX_TITLE]
+
+
+def upload_cv(session: Session, rt: Runtime, owner: User, *, filename: str | None, data: bytes,
+              cv: Cv | None = None, title: str | None = None) -> Cv:
+    """Store a new CV (or a new version of ``cv``) and queue its parsing, in one transaction."""
+    if not data:
+        raise ValidationError("file", "The file is empty.", code="empty_file")
+    if len(data) > rt.settings.max_upload_bytes:
+        raise FileTooLarge(
+            f"The file is larger than {rt.settings.max_upload_mb} MB.", code="too_large"
+        )
+    try:
+        mime = sniff(data)
+    except IndexerUnsupportedFile as exc:
+        raise UnsupportedFile(exc.message, code=exc.code) from exc
+    filename = _clean_filename(filename)
+    key = wrapped_key(session, owner.id)
+    ref = rt.storage.put(rt.sealer.seal(owner.id, key, data))
+    # If this transaction never commits, the sealed file must not linger on disk.
+    on_rollback(session, lambda: rt.storage.delete(ref))
+
+    if cv is None:
+        cv = Cv(id=uuid.uuid4(), owner_id=owner.id,
+                title=(title or _title_from(filename)).strip()[:MAX_TITLE] or "CV")
+        session.add(cv)
+        number = 1
+    else:
+        number = max((v.number for v in cv.versions), default=0) + 1
+    version = CvVersion(id=uuid.uuid4(), cv_id=cv.id, number=number, file_ref=ref,
+                        filename=filename, sha256=hashlib.sha256(data).hexdigest(), mime=mime,
+                        size=len(data))
+    session.add(version)
+    session.flush()
+    cv.current_version_id = version.id
+    cv.state = CvState.PROCESSING
+    cv.updated_at = utcnow()
+    enqueue(session, "parse_version", key=str(cv.id), payload={"version_id": str(version.id)})
+    log.info("cv %s version %s uploaded (%s, %d bytes)", cv.id, number, mime, len(data))
+    return cv
+
+
+def owned_cv(session: Session, owner: User, cv_id: uuid.UUID | str) -> Cv:
+    """Return the owner's CV or raise ``NotFound``."""
+    cv = _get_cv(session, cv_id)
+    if cv is None or cv.owner_id != owner.id:
+        raise NotFound("No such CV.")
+    return cv
+
+
+def _get_cv(session: Session, cv_id: uuid.UUID | str) -> Cv | None:
+    try:
+        key = cv_id if isinstance(cv_id, uuid.UUID) else uuid.UUID(str(cv_id))
+    except ValueError:
+        return None
+    return session.get(Cv, key)
+
+
+def list_cvs(session: Session, owner: User) -> list[Cv]:
+    """Return the owner's CVs, most recently changed first."""
+    return list(session.scalars(
+        select(Cv).where(Cv.owner_id == owner.id).order_by(Cv.updated_at.desc())
+    ))
+
+
+def open_flags(session: Session, version_id: uuid.UUID | None) -> list[SensitiveFlag]:
+    """Return the version's flags that still wait for a decision."""
+    if version_id is None:
+        return []
+    return list(session.scalars(
+        select(SensitiveFlag)
+        .where(SensitiveFlag.version_id == version_id, SensitiveFlag.decision == Decision.OPEN)
+        .order_by(SensitiveFlag.start)
+    ))
+
+
+def set_visibility(session: Session, owner: User, cv: Cv, visibility: str) -> Cv:
+    """Change who may find the CV; publishing needs a parsed CV without open flags."""
+    try:
+        wanted = Visibility(visibility)
+    except ValueError:
+        raise ValidationError("visibility", "Visibility must be 'visible' or 'hidden'.",
+                              code="invalid_visibility") from None
+    if wanted not in PUBLISHABLE:
+        raise ValidationError("visibility", "Visibility must be 'visible' or 'hidden'.",
+                              code="invalid_visibility")
+    if cv.owner_id != owner.id:
+        raise NotFound("No such CV.")
+    if wanted is not Visibility.HIDDEN:
+        if cv.state is CvState.PROCESSING:
+            raise Conflict("The CV is still being read. Try again in a moment.",
+                           code="cv_processing")
+        if cv.state is CvState.FAILED:
+            raise Conflict("The CV could not be read, so it cannot be published.",
+                           code="cv_failed")
+        flags = open_flags(session, cv.current_version_id)
+        if flags:
+            raise Conflict(
+                f"Resolve the {len(flags)} sensitive-content flag(s) before publishing.",
+                code="open_flags", open_flags=[str(f.id) for f in flags],
+            )
+    if cv.visibility is not wanted:
+        cv.visibility = wanted
+        cv.updated_at = utcnow()
+        enqueue(session, "index_cv", key=str(cv.id), payload={"reason": f"visibility:{wanted}"})
+        log.info("cv %s is now %s", cv.id, wanted)
+    return cv
+
+
+def delete_cv(session: Session, rt: Runtime, owner: User, cv: Cv) -> None:
+    """Delete a CV with all its versions and files, and take it out of the index."""
+    if cv.owner_id != owner.id:
+        raise NotFound("No such CV.")
+    refs = [v.file_ref for v in cv.versions]
+    cv_id = str(cv.id)
+    cv.current_version_id = None
+    session.flush()
+    session.delete(cv)
+    enqueue(session, "index_cv", key=cv_id, payload={"reason": "deleted"})
+    enqueue(session, "delete_files", key=cv_id, payload={"owner_id": str(owner.id), "refs": refs})
+
+
+# --- Employers -------------------------------------------------------------------------------
+
+
+def employer_visible_ids(session: Session, org: Organisation, cv_ids: list[uuid.UUID]
+                         ) -> set[uuid.UUID]:
+    """Return which of ``cv_ids`` this organisation may see now, according to the database.
+
+    This is the one check behind every employer path (search hits, CV pages, the API): the CV is
+    published, parsed, without open flags, its owner is active and has not blocked ``org``.
+    """
+    if not cv_ids:
+        return set()
+    stmt = (
+        select(Cv.id)
+        .join(User, User.id == Cv.owner_id)
+        .where(
+            Cv.id.in_(cv_ids),
+            Cv.visibility != Visibility.HIDDEN,
+            Cv.state == CvState.READY,
+            User.status == UserStatus.ACTIVE,
+            ~exists().where(Block.candidate_id == Cv.owner_id, Block.organisation_id == org.id),
+            ~exists().where(SensitiveFlag.version_id == Cv.current_version_id,
+                            SensitiveFlag.decision == Decision.OPEN),
+        )
+    )
+    return set(session.scalars(stmt))
+
+
+def cv_for_employer(session: Session, org: Organisation | None, cv_id: uuid.UUID | str) -> Cv:
+    """Return a CV the organisation may open, or ``NotFound`` (never revealing that it exists)."""
+    cv = _get_cv(session, cv_id)
+    if cv is None or org is None or cv.id not in employer_visible_ids(session, org, [cv.id]):
+        raise NotFound("No such CV.")
+    return cv
+
+
+def record_access(session: Session, actor: User, org: Organisation | None, cvs: list[Cv],
+                  action: AccessAction) -> None:
+    """Log employer accesses so that the candidate can see them."""
+    for cv in cvs:
+        session.add(AccessEvent(actor_id=actor.id, organisation_id=org.id if org else None,
+                                candidate_id=cv.owner_id, cv_id=cv.id, action=action))
+
+
+def access_log(session: Session, owner: User, limit: int = 200) -> list[tuple[AccessEvent, str]]:
+    """Return the latest employer accesses to the owner's CVs with the organisation's name."""
+    rows = session.execute(
+        select(AccessEvent, Organisation.name)
+        .join(Organisation, Organisation.id == AccessEvent.organisation_id, isouter=True)
+        .where(AccessEvent.candidate_id == owner.id)
+        .order_by(AccessEvent.at.desc())
+        .limit(limit)
+    ).all()
+    return [(event, name or "") for event, name in rows]
+
+
+# --- Reading sealed data ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionContent:
+    """The readable text and profile of a version, and its flags."""
+
+    text: str
+    profile: dict[str, Any]
+    flags: list[SensitiveFlag]
+
+
+def version_content(session: Session, rt: Runtime, cv: Cv, version: CvVersion | None = None
+                    ) -> VersionContent | None:
+    """Unseal the text and profile of the CV's current (or given) version, if parsed."""
+    version = version or cv.current_version
+    if version is None or version.text_sealed is None:
+        return None
+    key = wrapped_key(session, cv.owner_id)
+    text = rt.sealer.open(cv.owner_id, key, version.text_sealed).decode()
+    profile = (json.loads(rt.sealer.open(cv.owner_id, key, version.profile_sealed))
+               if version.profile_sealed else {})
+    flags = list(session.scalars(
+        select(SensitiveFlag).where(SensitiveFlag.version_id == version.id)
+        .order_by(SensitiveFlag.start)
+    ))
+    return VersionContent(text=text, profile=profile, flags=flags)
+
+
+def employer_text(content: VersionContent) -> str:
+    """Return the text an employer sees: every removed passage is cut out."""
+    from indexer.documents import redact_spans
+
+    return redact_spans(content.text, [(f.start, f.end) for f in content.flags
+                                       if f.decision is Decision.REMOVED])
