@@ -1,0 +1,146 @@
+"""Find passages of sensitive-category data in CV text, explain them and cut them out.
+
+Rules live in ``indexer/data/flags/<language>/<category>.toml``; national identity numbers are
+found by :mod:`indexer.flags.ids`. With ``language=None`` the rules of every language run,
+because Nordic CVs often mix their own language with English; with a language, its rules run
+together with English (and bokmål with nynorsk), for the same reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from indexer.flags.explain import category_label, explanation
+from indexer.flags.ids import find_national_ids
+from indexer.flags.rules import RULE_CATEGORIES, Rule, RuleFileError, all_rules, languages
+from indexer.flags.segment import split_passages
+
+__all__ = [
+    "CATEGORIES",
+    "Flag",
+    "RuleFileError",
+    "category_label",
+    "detect_flags",
+    "explain",
+    "redact",
+]
+
+CATEGORIES: tuple[str, ...] = (*RULE_CATEGORIES, "national_id")
+# Languages whose rules also run when a CV is in the key language.
+_COMPANIONS = {"nb": ("nn",), "nn": ("nb",), "no": ("nb", "nn")}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One sensitive passage: where it is, what it is, and which rule found it."""
+
+    category: str
+    start: int
+    end: int
+    text: str
+    rule: str
+    confidence: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON shape used by the CLI and the API."""
+        return {
+            "category": self.category,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "rule": self.rule,
+            "confidence": self.confidence,
+        }
+
+
+def rule_languages(language: str | None) -> tuple[str, ...]:
+    """Return the rule languages that run for a CV in the given language."""
+    available = languages()
+    code = (language or "").lower().replace("_", "-").split("-")[0]
+    if code not in available and code not in _COMPANIONS:
+        return available
+    wanted = {code, *_COMPANIONS.get(code, ()), "en"}
+    return tuple(lang for lang in available if lang in wanted)
+
+
+def detect_flags(text: str, language: str | None = None) -> list[Flag]:
+    """Return the sensitive passages in text, sorted by start offset."""
+    flags = [
+        Flag("national_id", m.start, m.end, text[m.start : m.end], m.rule, round(m.confidence, 2))
+        for m in find_national_ids(text)
+    ]
+    rule_sets = all_rules(rule_languages(language))
+    for start, end in split_passages(text):
+        passage = text[start:end]
+        best: dict[str, Rule] = {}
+        for rule_set in rule_sets:
+            masked = [
+                (m.start(), m.end())
+                for pattern in rule_set.exclusions
+                for m in pattern.finditer(passage)
+            ]
+            for rule in rule_set.rules:
+                current = best.get(rule.category)
+                if current is not None and current.confidence >= rule.confidence:
+                    continue
+                if _evidence(rule, passage, masked) is not None:
+                    best[rule.category] = rule
+        flags.extend(
+            Flag(category, start, end, passage, rule.id, rule.confidence)
+            for category, rule in best.items()
+        )
+    flags.sort(key=lambda f: (f.start, f.end, CATEGORIES.index(f.category)))
+    return flags
+
+
+def _evidence(rule: Rule, passage: str, masked: list[tuple[int, int]]) -> str | None:
+    if rule.context and not any(p.search(passage) for p in rule.context):
+        return None
+    for pattern in rule.triggers:
+        for match in pattern.finditer(passage):
+            # An exclusion (a job title, a workplace, "patients with …") hides the words it
+            # covers, so the same word elsewhere in the passage still counts.
+            if not any(match.start() < end and start < match.end() for start, end in masked):
+                return match.group()
+    return None
+
+
+def evidence_of(flag: Flag) -> str:
+    """Return the words in the flagged passage that triggered its rule."""
+    if flag.category == "national_id":
+        return flag.text
+    language = flag.rule.split(".", 1)[0]
+    for rule_set in all_rules((language,)):
+        for rule in rule_set.rules:
+            if rule.id == flag.rule:
+                found = _evidence(rule, flag.text, [])
+                if found:
+                    return found.strip()
+    return flag.text
+
+
+def explain(flag: Flag, locale: str) -> str:
+    """Explain to the job seeker, in their UI language, why the passage was flagged."""
+    return explanation(flag.category, flag.rule, evidence_of(flag), locale)
+
+
+def redact(text: str, spans: Iterable[tuple[int, int]], replacement: str = "") -> str:
+    """Cut the spans out of text, merging overlapping and touching spans first."""
+    merged: list[list[int]] = []
+    for start, end in sorted((max(0, s), min(len(text), e)) for s, e in spans):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    parts = []
+    pos = 0
+    for start, end in merged:
+        parts.append(text[pos:start])
+        parts.append(replacement)
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
