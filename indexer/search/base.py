@@ -41,6 +41,7 @@ class ProfileQuery:
     skills: tuple[str, ...] = ()  # all of
     location: tuple[float, float] | None = None
     radius_km: float | None = None
+    locations: tuple[str, ...] = ()  # any of (place names, as in the location facet)
     min_years: float | None = None
     languages: tuple[str, ...] = ()  # all of
     cv_language: str | None = None
