@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
@@ -176,6 +179,19 @@ def _handle_unexpected(exc: Exception) -> Any:
     return error_response(500, "internal_error", _("Something went wrong on our side."))
 
 
+def highlight(text: str, query: str) -> Markup:
+    """Escape ``text`` and wrap the query's words in ``<mark>`` (for the CV page)."""
+    escaped = str(escape(text))
+    words = {w.strip('"*()').lower() for w in (query or "").split()}
+    words = {w for w in words if len(w) >= 2 and w not in ("or", "and", "not")
+             and not w.startswith("-")}
+    if not words:
+        return Markup(escaped)
+    alternatives = "|".join(re.escape(str(escape(w))) for w in sorted(words, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)({alternatives})\w*", re.IGNORECASE)
+    return Markup(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))
+
+
 def init_app(app: Flask) -> None:
     """Register the request hooks and error handlers."""
 
@@ -191,8 +207,10 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CvbankError, _handle_domain_error)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(Exception, _handle_unexpected)
+    app.add_template_filter(highlight, "highlight")
 
     @app.context_processor
     def _template_globals() -> dict[str, Any]:
         return {"current_user": current_user(), "locales": runtime().settings.locales,
+                "get_locale": get_locale,
                 "session_expired": g.get("session_expired", False)}

@@ -90,6 +90,7 @@ def create_user(
         email_verified_at=utcnow() if verified else None,
     )
     session.add(user)
+    session.flush()  # the data key refers to the user row
     session.add(DataKey(user_id=user.id, wrapped_key=sealer.new_wrapped_key(user.id)))
     session.flush()
     return user
