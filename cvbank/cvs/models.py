@@ -68,6 +68,8 @@ class CvVersion(Base):
     # Extracted text and profile are sealed with the owner's data key (see cvbank.storage).
     text_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     profile_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The candidate's corrections of the extracted profile; they live and die with the version.
+    corrections_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     language: Mapped[str | None] = mapped_column(String(8))
     pages: Mapped[int | None]
     extraction_method: Mapped[str | None] = mapped_column(String(20))
