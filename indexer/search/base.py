@@ -89,3 +89,9 @@ class SearchEngine(Protocol):
 
     def rebuild(self, documents: Iterable[IndexDocument]) -> None:
         """Write a new index generation from ``documents`` and swap it in atomically."""
+
+    def reload(self) -> None:
+        """Pick up the latest committed index (searches also do this themselves)."""
+
+    def close(self) -> None:
+        """Release locks and connections."""
