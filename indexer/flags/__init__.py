@@ -61,8 +61,9 @@ def rule_languages(language: str | None) -> tuple[str, ...]:
     code = (language or "").lower().replace("_", "-").split("-")[0]
     if code not in available and code not in _COMPANIONS:
         return available
-    wanted = {code, *_COMPANIONS.get(code, ()), "en"}
-    return tuple(lang for lang in available if lang in wanted)
+    # The CV's own language comes first so that its rule wins a tie and names the flag.
+    wanted = [code, *_COMPANIONS.get(code, ()), "en"]
+    return tuple(lang for lang in wanted if lang in available)
 
 
 def detect_flags(text: str, language: str | None = None) -> list[Flag]:
@@ -74,18 +75,20 @@ def detect_flags(text: str, language: str | None = None) -> list[Flag]:
     rule_sets = all_rules(rule_languages(language))
     for start, end in split_passages(text):
         passage = text[start:end]
+        # Exclusions of every active language apply, so an English rule does not fire on a
+        # Norwegian "pasienter med diabetes" that the Norwegian exclusions recognise.
+        masked: dict[str, list[tuple[int, int]]] = {}
+        for rule_set in rule_sets:
+            spans = masked.setdefault(rule_set.category, [])
+            for pattern in rule_set.exclusions:
+                spans.extend((m.start(), m.end()) for m in pattern.finditer(passage))
         best: dict[str, Rule] = {}
         for rule_set in rule_sets:
-            masked = [
-                (m.start(), m.end())
-                for pattern in rule_set.exclusions
-                for m in pattern.finditer(passage)
-            ]
             for rule in rule_set.rules:
                 current = best.get(rule.category)
                 if current is not None and current.confidence >= rule.confidence:
                     continue
-                if _evidence(rule, passage, masked) is not None:
+                if _evidence(rule, passage, masked[rule.category]) is not None:
                     best[rule.category] = rule
         flags.extend(
             Flag(category, start, end, passage, rule.id, rule.confidence)
