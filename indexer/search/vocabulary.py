@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from indexer.taxonomy import Taxonomy
+
 # Expands one query word or phrase into the words that mean the same ("USK" → "undersköterska").
 Expander = Callable[[str], Iterable[str]]
 # Turns a skill concept id into searchable labels in the indexed languages.
@@ -12,9 +14,13 @@ Labeller = Callable[[str], Iterable[str]]
 
 def expand_term(term: str) -> set[str]:
     """Return ``term`` and its synonyms from the skills taxonomy."""
-    return {term}
+    return {term} | Taxonomy.load().expand(term)
 
 
 def skill_labels(concept_id: str) -> set[str]:
     """Return the labels of a skill concept in every language the taxonomy knows."""
-    return set()
+    try:
+        concept = Taxonomy.load().get(concept_id)
+    except KeyError:
+        return set()  # a concept retired from the taxonomy still indexes, just unlabelled
+    return set(concept.labels.values())
