@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | Settings | None = None, *,
     from cvbank.accounts.views import bp as accounts_bp
     from cvbank.api.views import bp as api_bp
     from cvbank.cvs.views import bp as cvs_bp
+    from cvbank.review.views import bp as review_bp
     from cvbank.search.views import bp as search_bp
 
     csrf.init_app(app)
@@ -69,6 +70,7 @@ def create_app(config: dict[str, Any] | Settings | None = None, *,
     web.init_app(app)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(cvs_bp)
+    app.register_blueprint(review_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with cookies

@@ -68,6 +68,27 @@ class Settings:
     search_rate_limit: str = "120 per minute"
     search_per_page: int = 20
     in_process_worker: bool = True  # `cvbank serve` runs a worker thread
+    # Accounts (docs/accounts.md): mail tokens, two-factor sign-in, rate limits.
+    require_staff_2fa: bool = True  # recruiters and admins must sign in with TOTP
+    verify_email_hours: int = 48
+    password_reset_minutes: int = 60
+    account_mail_rate_limit: str = "5 per 15 minutes"  # reset and verification mails per client
+    second_factor_rate_limit: str = "10 per 5 minutes"
+    oauth_rate_limit: str = "20 per minute"
+    # Social sign-in (docs/social-login.md): a provider is on when its id and secret are set.
+    facebook_client_id: str = ""
+    facebook_client_secret: str = ""
+    facebook_authorize_url: str = "https://www.facebook.com/v19.0/dialog/oauth"
+    facebook_token_url: str = "https://graph.facebook.com/v19.0/oauth/access_token"
+    facebook_graph_url: str = "https://graph.facebook.com/v19.0/"
+    google_client_id: str = ""
+    google_client_secret: str = ""
+    google_discovery_url: str = "https://accounts.google.com/.well-known/openid-configuration"
+    linkedin_client_id: str = ""
+    linkedin_client_secret: str = ""
+    linkedin_discovery_url: str = (
+        "https://www.linkedin.com/oauth/.well-known/openid-configuration"
+    )
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -113,6 +134,8 @@ _POSITIVE = {
     "search_per_page",
     "smtp_port",
     "smtp_timeout",
+    "verify_email_hours",
+    "password_reset_minutes",
 }
 
 

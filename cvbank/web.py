@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
-from flask_babel import get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
@@ -212,5 +212,6 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _template_globals() -> dict[str, Any]:
         return {"current_user": current_user(), "locales": runtime().settings.locales,
-                "get_locale": get_locale,
+                "get_locale": get_locale, "format_date": format_date,
+                "format_datetime": format_datetime,
                 "session_expired": g.get("session_expired", False)}

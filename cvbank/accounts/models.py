@@ -6,7 +6,9 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cvbank.db import Base, CreatedAt, UuidPk, enum_type, utcnow
@@ -40,10 +42,27 @@ class User(Base):
     session_epoch: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[CreatedAt]
     last_active_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Two-factor sign-in: the TOTP secret (base32) once enrolment is confirmed, and the last
+    # time step accepted, so that one code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
+    # A picture the person chose to keep from a provider; employers see it only if allowed.
+    picture_url: Mapped[str | None] = mapped_column(String(1000))
+    show_picture_to_employers: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    @property
+    def has_totp(self) -> bool:
+        return self.totp_enabled_at is not None and self.totp_secret is not None
+
+    @property
+    def is_staff(self) -> bool:
+        """Return whether this account works for employers or operators (2FA applies)."""
+        return self.role in (Role.RECRUITER, Role.ADMIN)
 
     @property
     def is_candidate(self) -> bool:
@@ -143,3 +162,59 @@ class Consent(Base):
     policy_version: Mapped[str] = mapped_column(String(20))
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[datetime | None]
+
+
+class TokenPurpose(enum.StrEnum):
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"
+    SOCIAL_SIGNUP = "social_signup"
+
+
+class AccountToken(Base):
+    """A single-use, expiring token sent by mail; only its SHA-256 is stored."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[UuidPk]
+    # None for a social sign-up that waits for its email to be confirmed: the account is
+    # created only then, so an unconfirmed address never blocks its owner from signing up.
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[TokenPurpose] = mapped_column(enum_type(TokenPurpose, "token_purpose"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[CreatedAt]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class RecoveryCode(Base):
+    """A one-time code that replaces a TOTP code once; only its SHA-256 is stored."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[UuidPk]
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                               index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[CreatedAt]
+    used_at: Mapped[datetime | None]
+
+
+class SocialIdentity(Base):
+    """An account at Facebook, Google or LinkedIn, keyed by the provider's subject."""
+
+    __tablename__ = "social_identities"
+    __table_args__ = (UniqueConstraint("provider", "subject"),)
+
+    id: Mapped[UuidPk]
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                               index=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(254))
+    email_verified: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[CreatedAt]
+    last_used_at: Mapped[datetime | None]

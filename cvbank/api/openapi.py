@@ -120,6 +120,24 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                                       "content": {"application/json": {"schema": _ERROR}}},
                               **_errors(400, 401, 404)},
             }},
+            "/cvs/{cv_id}/flags": {"get": {
+                "summary": "List the sensitive-content flags of my CV's current version",
+                "parameters": [_cv_id()],
+                "responses": {"200": {"description": "The flags, with explanations"},
+                              **_errors(401, 404)},
+            }},
+            "/cvs/{cv_id}/flags/{flag_id}": {"post": {
+                "summary": "Remove a flagged passage, or keep it (this call records consent)",
+                "parameters": [_cv_id(), {"name": "flag_id", "in": "path", "required": True,
+                                          "schema": {"type": "string", "format": "uuid"}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["decision"],
+                    "properties": {"decision": {"enum": ["remove", "keep"]}}}}}},
+                "responses": {"200": {"description": "Decided"},
+                              "409": {"description": "A national identity number cannot be kept",
+                                      "content": {"application/json": {"schema": _ERROR}}},
+                              **_errors(400, 401, 404)},
+            }},
             "/search": {"get": {
                 "summary": "Search visible CVs (recruiters)",
                 "parameters": [

@@ -13,6 +13,7 @@ from cvbank.api.openapi import openapi_document
 from cvbank.cvs import services as cvs
 from cvbank.cvs.models import AccessAction, Cv
 from cvbank.errors import NotFound, ValidationError
+from cvbank.review import services as review
 from cvbank.search import services as search
 from cvbank.web import current_user, db_session, login_required, runtime
 
@@ -141,6 +142,50 @@ def delete_cv(cv_id: str) -> Any:
     cv = cvs.owned_cv(session, _user(), cv_id)
     cvs.delete_cv(session, runtime(), _user(), cv)
     return "", 204
+
+
+def flag_json(reviewed: review.ReviewedFlag, locale: str) -> dict[str, Any]:
+    """Describe a flag for its candidate, with the explanation in their language."""
+    from indexer.flags import Flag, explain
+
+    f = reviewed.flag
+    return {
+        "id": str(f.id), "category": f.category, "start": f.start, "end": f.end,
+        "text": reviewed.text, "rule": f.rule, "confidence": f.confidence,
+        "decision": f.decision.value, "can_keep": reviewed.can_keep,
+        "decided_at": f.decided_at.isoformat() if f.decided_at else None,
+        "explanation": explain(Flag(f.category, f.start, f.end, reviewed.text, f.rule,
+                                    f.confidence), locale),
+    }
+
+
+def _locale() -> str:
+    user = _user()
+    return user.locale or request.accept_languages.best_match(runtime().settings.locales) or "en"
+
+
+@bp.get("/cvs/<cv_id>/flags")
+@login_required(Role.CANDIDATE)
+def list_flags(cv_id: str) -> Any:
+    session = db_session()
+    cv = cvs.owned_cv(session, _user(), cv_id)
+    locale = _locale()
+    return jsonify(state=cv.state.value,
+                   flags=[flag_json(r, locale) for r in review.flags_of(session, runtime(), cv)])
+
+
+@bp.post("/cvs/<cv_id>/flags/<flag_id>")
+@login_required(Role.CANDIDATE)
+def decide_flag(cv_id: str, flag_id: str) -> Any:
+    decision = _json_body().get("decision")
+    if not isinstance(decision, str):
+        raise ValidationError("decision", "Send {\"decision\": \"remove\" | \"keep\"}.",
+                              code="invalid_decision")
+    session = db_session()
+    cv = cvs.owned_cv(session, _user(), cv_id)
+    flag = review.resolve_flag(session, _user(), cv, flag_id, decision)
+    reviewed = next(r for r in review.flags_of(session, runtime(), cv) if r.flag.id == flag.id)
+    return jsonify(flag=flag_json(reviewed, _locale()), state=cv.state.value)
 
 
 def _search_limit() -> str:

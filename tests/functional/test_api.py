@@ -13,8 +13,9 @@ from tests.conftest import PASSWORD
 @pytest.fixture
 def token_for(client: Any) -> Any:
     def get(user: Any) -> dict[str, str]:
-        response = client.post("/api/v1/auth/token", json={"email": user.email,
-                                                           "password": PASSWORD})
+        response = client.post(
+            "/api/v1/auth/token", json={"email": user.email, "password": PASSWORD}
+        )
         assert response.status_code == 201, response.json
         return {"Authorization": f"Bearer {response.json['token']}"}
 
@@ -22,12 +23,20 @@ def token_for(client: Any) -> Any:
 
 
 def _upload(client: Any, headers: dict[str, str], data: bytes, name: str = "cv.pdf") -> Any:
-    return client.post("/api/v1/cvs", headers=headers, data={"file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/api/v1/cvs",
+        headers=headers,
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_upload_publish_search_and_hide_through_the_api(
-    client: Any, worker: Any, make_user: Any, make_recruiter: Any, token_for: Any,
+    client: Any,
+    worker: Any,
+    make_user: Any,
+    make_recruiter: Any,
+    token_for: Any,
     sample_pdf: bytes,
 ) -> None:
     candidate = token_for(make_user())
@@ -36,8 +45,9 @@ def test_upload_publish_search_and_hide_through_the_api(
     assert created.json["state"] == "processing"
     cv_id = created.json["id"]
 
-    early = client.put(f"/api/v1/cvs/{cv_id}/visibility", headers=candidate,
-                       json={"visibility": "visible"})
+    early = client.put(
+        f"/api/v1/cvs/{cv_id}/visibility", headers=candidate, json={"visibility": "visible"}
+    )
     assert early.status_code == 409
     assert early.json["error"]["code"] == "cv_processing"
 
@@ -47,8 +57,9 @@ def test_upload_publish_search_and_hide_through_the_api(
     assert cv["visibility"] == "hidden"
     assert "zebrafink" in cv["text"]
 
-    published = client.put(f"/api/v1/cvs/{cv_id}/visibility", headers=candidate,
-                           json={"visibility": "visible"})
+    published = client.put(
+        f"/api/v1/cvs/{cv_id}/visibility", headers=candidate, json={"visibility": "visible"}
+    )
     assert published.json["visibility"] == "visible"
     worker.drain()
 
@@ -75,8 +86,9 @@ def test_errors_have_a_code_and_a_message(client: Any, make_user: Any, token_for
     assert response.json["error"]["message"]
 
 
-def test_an_upload_over_the_limit_is_413(client: Any, make_user: Any, token_for: Any, rt: Any
-                                         ) -> None:
+def test_an_upload_over_the_limit_is_413(
+    client: Any, make_user: Any, token_for: Any, rt: Any
+) -> None:
     headers = token_for(make_user())
     big = b"%PDF-1.4\n" + b"0" * (rt.settings.max_upload_bytes + 1)
     response = _upload(client, headers, big)
@@ -91,18 +103,21 @@ def test_an_empty_upload_is_400(client: Any, make_user: Any, token_for: Any) -> 
 
 
 def test_missing_file_field_is_400(client: Any, make_user: Any, token_for: Any) -> None:
-    response = client.post("/api/v1/cvs", headers=token_for(make_user()), data={},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/cvs", headers=token_for(make_user()), data={}, content_type="multipart/form-data"
+    )
     assert response.status_code == 400
     assert response.json["error"]["code"] == "missing_file"
 
 
-def test_bad_visibility_value_is_400(client: Any, make_user: Any, token_for: Any,
-                                     sample_pdf: bytes) -> None:
+def test_bad_visibility_value_is_400(
+    client: Any, make_user: Any, token_for: Any, sample_pdf: bytes
+) -> None:
     headers = token_for(make_user())
     cv_id = _upload(client, headers, sample_pdf).json["id"]
-    response = client.put(f"/api/v1/cvs/{cv_id}/visibility", headers=headers,
-                          json={"visibility": "everyone"})
+    response = client.put(
+        f"/api/v1/cvs/{cv_id}/visibility", headers=headers, json={"visibility": "everyone"}
+    )
     assert response.status_code == 400
     assert response.json["error"]["code"] == "invalid_visibility"
 
@@ -134,6 +149,11 @@ def test_a_recruiter_cannot_search_without_a_subscription(
 def test_the_openapi_document_describes_every_route(client: Any, app: Any) -> None:
     document = client.get("/api/v1/openapi.json").json
     assert document["openapi"].startswith("3.1")
-    routes = {rule.rule.removeprefix("/api/v1").replace("<cv_id>", "{cv_id}")
-              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")}
+    routes = {
+        rule.rule.removeprefix("/api/v1")
+        .replace("<cv_id>", "{cv_id}")
+        .replace("<flag_id>", "{flag_id}")
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/")
+    }
     assert routes - {"/openapi.json"} <= set(document["paths"])
