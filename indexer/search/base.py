@@ -50,6 +50,7 @@ class ProfileQuery:
     page: int = 1
     per_page: int = 20
     facets: bool = True
+    snippets: bool = True  # False leaves Hit.snippets empty (saves work for API clients)
 
 
 @dataclass(frozen=True)

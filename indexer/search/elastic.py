@@ -262,7 +262,7 @@ def build_search_body(query: ProfileQuery, *, expand: Expander = expand_term) ->
             else [{"_score": {"order": "desc"}}, {"updated_at": {"order": "desc"}}]
         ),
     }
-    if node is not None and limit:
+    if node is not None and limit and query.snippets:
         body["highlight"] = {
             "encoder": "html",
             "pre_tags": ["<mark>"],
@@ -305,7 +305,7 @@ def parse_response(response: Mapping[str, Any], query: ProfileQuery) -> SearchRe
     total = hits_part["total"]
     total_count = int(total["value"] if isinstance(total, Mapping) else total)
     by_score = query.sort == "relevance" and bool(query.text.strip())
-    hits = tuple(_hit(raw, by_score) for raw in hits_part["hits"])
+    hits = tuple(_hit(raw, by_score, query.snippets) for raw in hits_part["hits"])
     facets: dict[str, tuple[tuple[str, int], ...]] = {}
     aggs = response.get("aggregations") or {}
     if query.facets and aggs:
@@ -319,7 +319,7 @@ def parse_response(response: Mapping[str, Any], query: ProfileQuery) -> SearchRe
     return SearchResult(total=total_count, hits=hits, facets=facets)
 
 
-def _hit(raw: Mapping[str, Any], by_score: bool) -> Hit:
+def _hit(raw: Mapping[str, Any], by_score: bool, with_snippets: bool) -> Hit:
     source = raw.get("_source", {})
     language = source.get("language", "")
     highlight = raw.get("highlight", {})
@@ -335,7 +335,7 @@ def _hit(raw: Mapping[str, Any], by_score: bool) -> Hit:
         cv_id=str(source["cv_id"]),
         version_id=str(source["version_id"]),
         score=float(raw.get("_score") or 0.0) if by_score else 0.0,
-        snippets=(snippet,),
+        snippets=(snippet,) if with_snippets else (),
         fields={
             "title": source.get("title", ""),
             "language": language,

@@ -756,7 +756,7 @@ class _Search:
             cv_id=str(_first(stored, "cv_id")),
             version_id=str(_first(stored, "version_id")),
             score=0.0 if by_recency else float(order_key),
-            snippets=(self._snippet(language, text),),
+            snippets=(self._snippet(language, text),) if self.query.snippets else (),
             fields=fields,
         )
 

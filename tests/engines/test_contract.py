@@ -401,6 +401,11 @@ def test_hit_without_a_text_match_shows_the_start_of_the_cv(engine: SearchEngine
     assert hit.snippets[0].startswith("Sygeplejersker på hospitalet")
 
 
+def test_snippets_can_be_turned_off(engine: SearchEngine) -> None:
+    (hit,) = engine.search(ProfileQuery(text="vannkraft", snippets=False)).hits
+    assert hit.snippets == ()
+
+
 def test_hit_carries_the_display_fields(engine: SearchEngine) -> None:
     (hit,) = engine.search(ProfileQuery(text="vannkraft")).hits
     assert hit.version_id == "v1"
