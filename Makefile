@@ -28,7 +28,7 @@ translations: $(STAMP)  ## Compile the UI translations
 	$(BIN)/pybabel compile --use-fuzzy -d cvbank/translations -f -q
 
 translations-update: $(STAMP)  ## Extract UI strings and update the .po files
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o cvbank/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project cvbank -o cvbank/translations/messages.pot .
 	$(BIN)/pybabel update -i cvbank/translations/messages.pot -d cvbank/translations --no-fuzzy-matching
 
 run: install  ## Set up the embedded default with demo data and start cvbank at http://127.0.0.1:5000

@@ -60,6 +60,8 @@ class Settings:
     extract_max_pages: int = 50
     worker_poll_seconds: float = 1.0
     job_max_attempts: int = 6
+    # A worker leases a job for this long; a crashed worker's jobs run again once it runs out.
+    job_lease_seconds: float = 120.0
     default_locale: str = "en"
     locales: tuple[str, ...] = ("en", "sv", "nb")
     rate_limit_storage: str = "memory://"
@@ -131,6 +133,7 @@ _POSITIVE = {
     "extract_max_pages",
     "worker_poll_seconds",
     "job_max_attempts",
+    "job_lease_seconds",
     "search_per_page",
     "smtp_port",
     "smtp_timeout",
@@ -225,6 +228,9 @@ def _validate(settings: Settings) -> Settings:
             raise SettingsError(f"Setting {name!r} must be greater than zero")
     if settings.default_locale not in settings.locales:
         raise SettingsError(f"Setting 'default_locale' must be one of the locales {settings.locales}")
+    if settings.job_lease_seconds <= settings.extract_timeout_seconds:
+        raise SettingsError("Setting 'job_lease_seconds' must be longer than "
+                            "'extract_timeout_seconds', or a slow parse would run twice")
     if settings.search_engine == "elasticsearch" and not settings.elasticsearch_url:
         raise SettingsError("Setting 'elasticsearch_url' is required when search_engine is elasticsearch")
     if settings.mail_backend == "smtp" and not settings.smtp_host:

@@ -13,8 +13,6 @@ from cvbank.runtime import Runtime
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Runtime, LeasedJob], None]
-# A job must finish within its lease or another worker may start it again.
-LEASE_SECONDS = 300.0
 
 
 def _handlers() -> dict[str, Handler]:
@@ -39,7 +37,7 @@ class Worker:
 
     def run_once(self) -> bool:
         """Run one job if there is one; return whether there was."""
-        job = lease_next(self.rt.db, lease_seconds=LEASE_SECONDS)
+        job = lease_next(self.rt.db, lease_seconds=self.rt.settings.job_lease_seconds)
         if job is None:
             return False
         handler = self.handlers.get(job.kind)

@@ -233,3 +233,37 @@ def sample_pdf() -> bytes:
 @pytest.fixture
 def sample_docx() -> bytes:
     return make_docx(SAMPLE_CV)
+
+
+@pytest.fixture
+def make_cv(rt: Runtime) -> Callable[..., uuid.UUID]:
+    """Return a factory of parsed CVs (text given, no file parsing) with an index job queued."""
+    import hashlib
+    import json
+
+    from cvbank.accounts.services import wrapped_key
+    from cvbank.cvs.models import Cv, CvState, CvVersion, Visibility
+    from cvbank.outbox.services import enqueue
+
+    def factory(owner: User, text: str, *, visibility: str = "visible",
+                profile: dict[str, Any] | None = None, language: str = "sv") -> uuid.UUID:
+        with rt.db.transaction() as session:
+            key = wrapped_key(session, owner.id)
+            cv = Cv(id=uuid.uuid4(), owner_id=owner.id, title=text.split("\n")[0][:100],
+                    visibility=Visibility(visibility), state=CvState.READY)
+            session.add(cv)
+            session.flush()
+            version = CvVersion(
+                id=uuid.uuid4(), cv_id=cv.id, number=1, file_ref=rt.storage.put(b"x"),
+                filename="cv.txt", sha256=hashlib.sha256(text.encode()).hexdigest(),
+                mime="text/plain", size=len(text), language=language, parsed_at=utcnow(),
+                text_sealed=rt.sealer.seal(owner.id, key, text.encode()),
+                profile_sealed=rt.sealer.seal(owner.id, key, json.dumps(profile or {}).encode()),
+            )
+            session.add(version)
+            session.flush()
+            cv.current_version_id = version.id
+            enqueue(session, "index_cv", key=str(cv.id))
+            return cv.id
+
+    return factory
