@@ -34,7 +34,6 @@ Method names in :attr:`Extraction.method`: ``pypdfium2``, ``pdfminer``, ``ocr``,
 ``odt``, ``rtf``, ``text``.
 """
 
-import errno
 import logging
 
 from indexer.errors import IndexerError, ParseError, UnsupportedFile
@@ -47,6 +46,7 @@ from indexer.extract.base import (
     TEXT,
     Extraction,
     Limits,
+    looks_out_of_memory,
 )
 from indexer.extract.isolation import ChildReport, extract_isolated, run_isolated
 from indexer.extract.sniff import sniff
@@ -93,17 +93,12 @@ def extract(data: bytes, limits: Limits = _DEFAULT_LIMITS) -> Extraction:
             "The file is nested too deeply to read. Please save it again and upload it.",
             code="corrupt_file",
         ) from exc
-    except OSError as exc:
-        if _out_of_memory(exc):
+    except Exception as exc:
+        if looks_out_of_memory(str(exc)):
+            # Under RLIMIT_AS, loading a parser's shared library fails with an ImportError.
             raise ParseError(
                 "The file needs too much memory to read.", code="memory_limit"
             ) from exc
-        log.info("extracting %s failed", mime, exc_info=True)
-        raise ParseError(
-            "The file is damaged and cannot be read. Please save it again and upload it.",
-            code="corrupt_file",
-        ) from exc
-    except Exception as exc:
         # Parsers report damage with arbitrary exceptions; keep the cause in the log.
         log.info("extracting %s failed", mime, exc_info=True)
         raise ParseError(
@@ -133,14 +128,6 @@ def _extract_raw(mime: str, data: bytes, limits: Limits) -> tuple[str, int | Non
     if mime == TEXT:
         return office.extract_plain(data), None, "text"
     raise UnsupportedFile(f"cvbank cannot read {mime} files.", code="unsupported_format")
-
-
-def _out_of_memory(exc: OSError) -> bool:
-    """Tell whether an OSError means the address-space limit was reached.
-
-    Loading a shared library (pdfium) under RLIMIT_AS fails with "failed to map segment".
-    """
-    return exc.errno == errno.ENOMEM or "failed to map segment" in str(exc)
 
 
 def _megabytes(size: int) -> str:

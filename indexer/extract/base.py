@@ -12,6 +12,23 @@ TEXT = "text/plain"
 SUPPORTED_MIMES: frozenset[str] = frozenset({PDF, DOCX, ODT, RTF, TEXT})
 
 
+# What the loader and C++ runtimes say when RLIMIT_AS stops them: mapping a shared library
+# (pdfium, cryptography, ICU for Tesseract) or a failed new/malloc.
+_OUT_OF_MEMORY_HINTS = (
+    "failed to map segment",
+    "cannot allocate memory",
+    "bad_alloc",
+    "out of memory",
+    "memoryerror",
+)
+
+
+def looks_out_of_memory(message: str) -> bool:
+    """Tell whether an error message means the memory limit was reached."""
+    lowered = message.lower()
+    return any(hint in lowered for hint in _OUT_OF_MEMORY_HINTS)
+
+
 @dataclass(frozen=True)
 class Limits:
     """Bounds on the work one untrusted file may cost."""

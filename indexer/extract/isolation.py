@@ -34,7 +34,7 @@ from pathlib import Path
 
 from indexer import errors
 from indexer.errors import IndexerError, ParseError, UnsupportedFile
-from indexer.extract.base import Extraction, Limits
+from indexer.extract.base import Extraction, Limits, looks_out_of_memory
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,6 @@ DEFAULT_TARGET = "indexer.extract:extract"
 _PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
 _MAX_REPLY = 256 * 1024 * 1024
 _STDERR_TAIL = 64 * 1024
-_MEMORY_HINTS = ("memoryerror", "out of memory", "bad_alloc", "cannot allocate memory")
 _CRASH_SIGNALS = {signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGILL, signal.SIGTRAP}
 
 
@@ -237,7 +236,7 @@ def _interpret(
         returncode == -signal.SIGKILL and cpu >= limits.cpu_seconds
     ):
         return None, _timeout(f"used more than {limits.cpu_seconds} seconds of CPU time"), None
-    memory_hint = any(hint in stderr.lower() for hint in _MEMORY_HINTS)
+    memory_hint = looks_out_of_memory(stderr)
     if returncode == EXIT_MEMORY or (returncode != 0 and memory_hint):
         error = ParseError(
             f"Reading this file needed more than {limits.memory_mb} MB of memory.",

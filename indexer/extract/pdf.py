@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from indexer.errors import ParseError
-from indexer.extract.base import Limits
+from indexer.extract.base import Limits, looks_out_of_memory
 from indexer.normalise import PAGE_BREAK
 
 log = logging.getLogger(__name__)
@@ -110,6 +110,8 @@ def pdfminer_text(data: bytes, limits: Limits, *, opened_elsewhere: bool) -> tup
     except MemoryError:
         raise
     except (Exception, RecursionError) as exc:
+        if looks_out_of_memory(str(exc)):
+            raise _out_of_memory() from exc
         # pdfminer signals hostile structure with anything from KeyError to RecursionError.
         log.info("pdfminer cannot read the PDF: %r", exc)
         if opened_elsewhere:
@@ -125,18 +127,23 @@ def pdfminer_text(data: bytes, limits: Limits, *, opened_elsewhere: bool) -> tup
 
 @cache
 def tesseract_languages() -> tuple[str, ...]:
-    """Return the Nordic and English OCR languages the installed Tesseract has, or ()."""
+    """Return the Nordic and English OCR languages the installed Tesseract has, or ().
+
+    Raise when Tesseract is installed but cannot run (under our memory limit, say): telling
+    the job seeker their scan has no text layer would then be wrong.
+    """
     exe = shutil.which("tesseract")
     if exe is None:
         return ()
     try:
-        listed = subprocess.run(
-            [exe, "--list-langs"], capture_output=True, text=True, timeout=10, check=True
-        ).stdout.split()
-    except (OSError, subprocess.SubprocessError):
-        log.warning("tesseract is installed but does not list its languages", exc_info=True)
-        return ()
-    return tuple(lang for lang in OCR_LANGUAGES if lang in listed)
+        result = subprocess.run(
+            [exe, "--list-langs"], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise _ocr_failed(str(exc)) from exc
+    if result.returncode != 0:
+        raise _ocr_failed(result.stderr)
+    return tuple(lang for lang in OCR_LANGUAGES if lang in result.stdout.split())
 
 
 def ocr_document(document: Any, seconds: float) -> str:
@@ -208,10 +215,26 @@ def _tesseract(exe: str, languages: tuple[str, ...], image: bytes, deadline: flo
         )
     except subprocess.TimeoutExpired as exc:
         raise ParseError("Reading the scanned PDF took too long.", code="timeout") from exc
-    if result.returncode != 0:
-        log.warning("tesseract failed (%s): %s", result.returncode, result.stderr[-500:])
-        raise ParseError("The scanned PDF could not be read.", code="crashed")
+    stderr = result.stderr.decode("utf-8", "replace")
+    # Leptonica reports a failed image allocation as "pix not defined" and Tesseract then
+    # exits 0 with an empty page, so the exit status alone would turn a memory failure into
+    # "no text".
+    if result.returncode != 0 or "pix not defined" in stderr or "Could not initialize" in stderr:
+        raise _ocr_failed(stderr)
     return result.stdout.decode("utf-8", "replace")
+
+
+def _ocr_failed(stderr: str) -> ParseError:
+    """Return the error for a Tesseract run that failed, by memory or otherwise."""
+    log.warning("tesseract failed: %s", stderr[-500:])
+    if looks_out_of_memory(stderr) or "pix not defined" in stderr:
+        return _out_of_memory()
+    return ParseError("The scanned PDF could not be read.", code="crashed")
+
+
+def _out_of_memory() -> ParseError:
+    """Return the error for reading that hit the memory limit."""
+    return ParseError("The file needs too much memory to read.", code="memory_limit")
 
 
 def _encrypted() -> ParseError:

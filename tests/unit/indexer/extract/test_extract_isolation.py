@@ -1,5 +1,6 @@
 """Tests that the extraction child's failures end as error codes and spare the parent."""
 
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -103,3 +104,11 @@ def test_extraction_works_from_worker_threads_at_the_same_time():
         thread.join(timeout=60)
     assert len(results) == 3
     assert all("Systemutvecklare" in text for text in results)
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr is not installed")
+def test_ocr_starved_of_memory_is_memory_limit_not_no_text():
+    # Under this limit Tesseract (or Leptonica) fails to allocate; it must not read as "no text".
+    with pytest.raises(ParseError) as caught:
+        extract_isolated((SAMPLES / "cv_scanned.pdf").read_bytes(), Limits(memory_mb=100))
+    assert caught.value.code == "memory_limit"
