@@ -36,8 +36,8 @@ _ID_CONTEXT = re.compile(
 # Words that say the number is something else; they suppress a match that has no ID context.
 _OTHER_CONTEXT = re.compile(
     r"(?<!\w)(?:tel(?:efon)?|tlf|mob(?:il|ile|ilnr)?|phone|fax|order(?:nr|nummer|number)?"
-    r"|ordre(?:nr|nummer)?|faktura(?:nr|nummer)?|invoice|ref(?:erens|erence)?|kund(?:nr|nummer)"
-    r"|kunde(?:nr|nummer)|konto(?:nr|nummer)?|account|clearing|org(?:\.|anisations)?\s?n(?:r|ummer)"
+    r"|ordre(?:nr|nummer)?|faktura(?:nr|nummer)?|invoice|ref(?:erens|erence)?"
+    r"|konto(?:nr|nummer)?|account|clearing|org(?:\.|anisations)?\s?n(?:r|ummer)"
     r"|orgnr|org\.?\s?nr|organisasjonsnummer|cvr(?:-?nr)?|ärende(?:nr|nummer)?|sak(?:snr|snummer)"
     r"|booking|bokning(?:snr|snummer)?|id\s?:?\s?#|serienummer|serial)(?!\w)[\s.:#-]*$",
     re.IGNORECASE,

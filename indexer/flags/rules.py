@@ -134,7 +134,12 @@ def load_rule_file(path: Path, language: str, context: Mapping[str, str]) -> Rul
     for index, raw in enumerate(_table_list(path, data, "exclude")):
         where = f"exclude #{index + 1}"
         _check_keys(path, where, raw, required={"id", "patterns"}, optional={"note"})
-        exclusions += _compile_all(path, str(raw["id"]), "patterns", raw["patterns"])
+        # An exclusion starts at a word boundary, so "lärare i" does not fire inside
+        # "Söndagsskollärare i".
+        patterns = _strings(path, str(raw["id"]), "patterns", raw["patterns"])
+        exclusions += _compile_all(
+            path, str(raw["id"]), "patterns", [rf"(?<!\w)(?:{p})" for p in patterns]
+        )
     return RuleSet(language, category, tuple(rules), tuple(exclusions))
 
 
@@ -193,7 +198,10 @@ def _compile_terms(path: Path, rule_id: str, terms: Any) -> tuple[re.Pattern[str
     # Terms are whole words (regex fragments for their inflections); one alternation keeps
     # the search to a single pass over the passage.
     joined = "|".join(f"(?:{term})" for term in items)
-    return (_compile(path, f"rule {rule_id!r} terms", rf"(?<!\w)(?:{joined})(?!\w)"),)
+    # A term followed by "-word" is the first half of a compound ("hiv-mottagningen"), which
+    # names a workplace far more often than the candidate's own condition.
+    pattern = rf"(?<!\w)(?:{joined})(?!\w|-\w)"
+    return (_compile(path, f"rule {rule_id!r} terms", pattern),)
 
 
 def _compile_all(
