@@ -14,8 +14,9 @@ PAGE_BREAK = "\f"
 # Bullet glyphs seen in CVs from Word, LibreOffice, Google Docs and PDF producers, including the
 # private-use code points that Symbol/Wingdings bullets become when a PDF lacks a ToUnicode map.
 _STRONG_BULLETS = "•◦▪▫■●‣⁃∙➢➤►▶✓✔❖◆◇\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf0e0"
-# These also start ordinary text ("– 2022", "*Java"), so they count only when a space follows.
-_WEAK_BULLETS = "*·–—→⇒□○✗"
+# These also start ordinary text ("–2022", "*Java"), so they count only when a space follows.
+# "¢" is how Tesseract usually reads a round bullet.
+_WEAK_BULLETS = "*·–—→⇒□○✗¢"
 _BULLET_LINE = re.compile(
     rf"^(?:[{re.escape(_STRONG_BULLETS)}]\s*|[{re.escape(_WEAK_BULLETS)}]\s+)(?=\S)"
 )

@@ -195,6 +195,8 @@ def _communicate(
                         sent = os.write(process.stdin.fileno(), view[:65536])
                     except BrokenPipeError:
                         sent = len(view)  # the child stopped reading; its reply tells why
+                    except BlockingIOError:
+                        sent = 0
                     view = view[sent:]
                     if not view:
                         selector.unregister(process.stdin)

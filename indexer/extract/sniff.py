@@ -113,6 +113,9 @@ def _sniff_zip(data: bytes) -> str:
         if declared in (ODT, ODT + "-template"):
             return ODT
         raise unsupported(_ODF_KINDS.get(declared, "an OpenDocument file that is not a text"))
+    # Some converters compress the "mimetype" entry or move it; the manifest still tells ODF.
+    if "content.xml" in names and "META-INF/manifest.xml" in names:
+        return ODT
     raise unsupported("a ZIP archive, not a Word (DOCX) or OpenDocument (ODT) document")
 
 

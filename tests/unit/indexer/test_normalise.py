@@ -49,6 +49,10 @@ def test_bullet_glyphs_become_dash_space():
     assert normalise_text(text) == "- Python\n- SQL\n- Java\n- Go\n- Rust\n- C#\n- Kotlin"
 
 
+def test_ocr_reading_of_a_bullet_becomes_dash_space():
+    assert normalise_text("¢ Införde kontinuerlig leverans") == "- Införde kontinuerlig leverans"
+
+
 def test_dash_without_space_is_not_a_bullet():
     assert normalise_text("–2022\n*Java") == "–2022\n*Java"
 

@@ -96,3 +96,12 @@ def test_every_refusal_is_unsupported_file():
     for data in (b"", b"\x89PNG\r\n\x1a\n", b"PK\x03\x04broken", b"\x00" * 10):
         with pytest.raises(UnsupportedFile):
             sniff(data)
+
+
+def test_odt_with_compressed_mimetype_entry_is_still_odt():
+    original = (SAMPLES / "cv.odt").read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(original)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in reversed(source.infolist()):
+            target.writestr(info.filename, source.read(info), zipfile.ZIP_DEFLATED)
+    assert sniff(out.getvalue()) == ODT
