@@ -138,12 +138,51 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                                       "content": {"application/json": {"schema": _ERROR}}},
                               **_errors(400, 401, 404)},
             }},
+            "/blocks": {
+                "get": {"summary": "List the organisations I block",
+                        "responses": {"200": {"description": "Blocks"}, **_errors(401, 403)}},
+                "post": {
+                    "summary": "Block an organisation: it never sees my CVs, in any path",
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": {"type": "object", "required": ["organisation_id"],
+                                   "properties": {"organisation_id": {"type": "string"}}}}}},
+                    "responses": {"201": {"description": "Blocked"}, **_errors(400, 401, 404)},
+                },
+            },
+            "/blocks/{organisation_id}": {"delete": {
+                "summary": "Lift a block",
+                "parameters": [{"name": "organisation_id", "in": "path", "required": True,
+                                "schema": {"type": "string", "format": "uuid"}}],
+                "responses": {"204": {"description": "Lifted"}, **_errors(401, 404)},
+            }},
+            "/organisations": {"get": {
+                "summary": "Find organisations by name (to block them)",
+                "parameters": [{"name": "q", "in": "query", "required": True,
+                                "schema": {"type": "string", "minLength": 2}}],
+                "responses": {"200": {"description": "Matching organisations"},
+                              **_errors(401, 403)},
+            }},
             "/search": {"get": {
-                "summary": "Search visible CVs (recruiters)",
+                "summary": "Search visible CVs (recruiters); q or at least one filter",
                 "parameters": [
-                    {"name": "q", "in": "query", "required": True, "schema": {"type": "string"},
+                    {"name": "q", "in": "query", "schema": {"type": "string"},
                      "description": "Words, \"phrases\", OR, -exclusion, prefix*"},
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "skill", "in": "query", "schema": {"type": "array", "items": {
+                        "type": "string"}}, "description": "Skill label or concept id (all of)"},
+                    {"name": "near", "in": "query", "schema": {"type": "string"},
+                     "description": "A Nordic place name"},
+                    {"name": "radius", "in": "query", "schema": {"type": "number", "minimum": 1,
+                                                                 "maximum": 500}},
+                    {"name": "loc", "in": "query", "schema": {"type": "array", "items": {
+                        "type": "string"}}, "description": "Location facet values (any of)"},
+                    {"name": "min_years", "in": "query", "schema": {"type": "number"}},
+                    {"name": "lang", "in": "query", "schema": {"type": "array", "items": {
+                        "type": "string"}}, "description": "Spoken languages, ISO codes (all of)"},
+                    {"name": "cv_lang", "in": "query", "schema": {"type": "string"}},
+                    {"name": "updated_within", "in": "query", "schema": {"type": "integer"},
+                     "description": "Days"},
+                    {"name": "sort", "in": "query", "schema": {"enum": ["relevance", "recent"]}},
                 ],
                 "responses": {"200": {"description": "Results", "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/SearchResult"}}}},

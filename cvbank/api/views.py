@@ -188,6 +188,38 @@ def decide_flag(cv_id: str, flag_id: str) -> Any:
     return jsonify(flag=flag_json(reviewed, _locale()), state=cv.state.value)
 
 
+@bp.get("/blocks")
+@login_required(Role.CANDIDATE)
+def list_blocks() -> Any:
+    orgs = cvs.list_blocks(db_session(), _user())
+    return jsonify(blocks=[{"organisation_id": str(o.id), "name": o.name} for o in orgs])
+
+
+@bp.post("/blocks")
+@login_required(Role.CANDIDATE)
+def create_block() -> Any:
+    organisation_id = _json_body().get("organisation_id")
+    if not isinstance(organisation_id, str):
+        raise ValidationError("organisation_id", "Send {\"organisation_id\": \"...\"}.",
+                              code="invalid_organisation")
+    org = cvs.block_organisation(db_session(), _user(), organisation_id)
+    return jsonify(organisation_id=str(org.id), name=org.name), 201
+
+
+@bp.delete("/blocks/<organisation_id>")
+@login_required(Role.CANDIDATE)
+def delete_block(organisation_id: str) -> Any:
+    cvs.unblock_organisation(db_session(), _user(), organisation_id)
+    return "", 204
+
+
+@bp.get("/organisations")
+@login_required(Role.CANDIDATE)
+def find_organisations() -> Any:
+    orgs = cvs.find_organisations(db_session(), request.args.get("q", ""))
+    return jsonify(organisations=[{"id": str(o.id), "name": o.name} for o in orgs])
+
+
 def _search_limit() -> str:
     return runtime().settings.search_rate_limit
 
@@ -196,10 +228,10 @@ def _search_limit() -> str:
 @login_required(Role.RECRUITER)
 @limiter.limit(_search_limit)
 def search_cvs() -> Any:
-    query = search.make_query(runtime(), text=request.args.get("q", ""),
-                              page=request.args.get("page", 1))
-    if not query.text:
-        raise ValidationError("q", "Give a search text in 'q'.", code="missing_query")
+    query = search.make_query(runtime(), request.args)
+    if not search.has_criteria(query):
+        raise ValidationError("q", "Give a search text in 'q' or at least one filter.",
+                              code="missing_query")
     page = search.search_profiles(db_session(), runtime(), _user(), query)
     return jsonify(
         total=page.total,

@@ -260,3 +260,62 @@ def employer_text(content: VersionContent) -> str:
 
     return redact_spans(content.text, [(f.start, f.end) for f in content.flags
                                        if f.decision is Decision.REMOVED])
+
+
+# --- Blocks ----------------------------------------------------------------------------------
+
+
+def find_organisations(session: Session, text: str, limit: int = 20) -> list[Organisation]:
+    """Return organisations whose name contains ``text`` (at least two characters)."""
+    text = (text or "").strip()
+    if len(text) < 2:
+        return []
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return list(session.scalars(
+        select(Organisation).where(Organisation.name.ilike(pattern, escape="\\"))
+        .order_by(Organisation.name).limit(limit)
+    ))
+
+
+def list_blocks(session: Session, candidate: User) -> list[Organisation]:
+    """Return the organisations the candidate blocks, by name."""
+    return list(session.scalars(
+        select(Organisation).join(Block, Block.organisation_id == Organisation.id)
+        .where(Block.candidate_id == candidate.id).order_by(Organisation.name)
+    ))
+
+
+def _reindex_all(session: Session, candidate: User, reason: str) -> None:
+    for cv_id in session.scalars(select(Cv.id).where(Cv.owner_id == candidate.id)):
+        enqueue(session, "index_cv", key=str(cv_id), payload={"reason": reason})
+
+
+def block_organisation(session: Session, candidate: User, organisation_id: str) -> Organisation:
+    """Stop an organisation from seeing any of the candidate's CVs, in every path."""
+    try:
+        org = session.get(Organisation, uuid.UUID(str(organisation_id)))
+    except ValueError:
+        org = None
+    if org is None:
+        raise NotFound("No such organisation.")
+    exists_already = session.scalar(select(Block.id).where(
+        Block.candidate_id == candidate.id, Block.organisation_id == org.id))
+    if exists_already is None:
+        session.add(Block(candidate_id=candidate.id, organisation_id=org.id))
+        _reindex_all(session, candidate, "blocked")
+        log.info("candidate %s blocked organisation %s", candidate.id, org.id)
+    return org
+
+
+def unblock_organisation(session: Session, candidate: User, organisation_id: str) -> None:
+    """Lift a block."""
+    try:
+        key = uuid.UUID(str(organisation_id))
+    except ValueError:
+        raise NotFound("No such block.") from None
+    block = session.scalar(select(Block).where(Block.candidate_id == candidate.id,
+                                               Block.organisation_id == key))
+    if block is None:
+        raise NotFound("No such block.")
+    session.delete(block)
+    _reindex_all(session, candidate, "unblocked")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from cvbank.accounts.models import Role
@@ -131,3 +131,30 @@ def delete(cv_id: str) -> Any:
 def access_log() -> Any:
     events = services.access_log(db_session(), _user())
     return render_template("cvs/access.html", events=events)
+
+
+@bp.get("/blocks")
+@login_required(Role.CANDIDATE)
+def blocks() -> Any:
+    session = db_session()
+    found = services.find_organisations(session, request.args.get("q", ""))
+    blocked = services.list_blocks(session, _user())
+    blocked_ids = {org.id for org in blocked}
+    return render_template("cvs/blocks.html", blocked=blocked, q=request.args.get("q", ""),
+                           found=[org for org in found if org.id not in blocked_ids])
+
+
+@bp.post("/blocks")
+@login_required(Role.CANDIDATE)
+def block() -> Any:
+    org = services.block_organisation(db_session(), _user(), request.form.get("organisation_id", ""))
+    flash(_("%(org)s can no longer find or open your CVs.", org=org.name), "success")
+    return redirect(url_for("cvs.blocks")), 303
+
+
+@bp.post("/blocks/<organisation_id>/delete")
+@login_required(Role.CANDIDATE)
+def unblock(organisation_id: str) -> Any:
+    services.unblock_organisation(db_session(), _user(), organisation_id)
+    flash(_("The block was lifted."), "success")
+    return redirect(url_for("cvs.blocks")), 303

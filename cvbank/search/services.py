@@ -6,7 +6,8 @@ import dataclasses
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from datetime import timedelta
+from typing import Any, Protocol
 
 from indexer.errors import QuerySyntaxError, SearchUnavailable
 from indexer.search.base import Hit, ProfileQuery
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from cvbank.accounts.models import Organisation, User
 from cvbank.cvs.models import AccessAction, Cv
 from cvbank.cvs.services import employer_visible_ids, record_access
+from cvbank.db import utcnow
 from cvbank.errors import Forbidden, ServiceUnavailable, ValidationError
 from cvbank.runtime import Runtime
 
@@ -51,20 +53,109 @@ def recruiter_organisation(user: User) -> Organisation:
     return org
 
 
-def make_query(rt: Runtime, *, text: str = "", page: int | str = 1) -> ProfileQuery:
-    """Validate a recruiter's search input into a query object."""
-    text = (text or "").strip()
+CV_LANGUAGES = ("sv", "nb", "nn", "da", "fi", "en", "de")
+DEFAULT_RADIUS_KM = 25.0
+MAX_RADIUS_KM = 500.0
+MAX_FILTER_VALUES = 10
+
+
+class Args(Protocol):
+    """Request arguments: ``request.args`` or any mapping with ``getlist``."""
+
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+    def getlist(self, key: str) -> list[str]: ...
+
+
+def _number(args: Args, name: str, low: float, high: float, message: str) -> float | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        raise ValidationError(name, message, code=f"invalid_{name}") from None
+    if not low <= value <= high or value != value:
+        raise ValidationError(name, message, code=f"invalid_{name}")
+    return value
+
+
+def _values(args: Args, name: str) -> list[str]:
+    values = [v.strip() for v in args.getlist(name) if v and v.strip()]
+    if len(values) > MAX_FILTER_VALUES:
+        raise ValidationError(name, f"Choose at most {MAX_FILTER_VALUES} values for {name}.",
+                              code="too_many_values")
+    return list(dict.fromkeys(values))
+
+
+def make_query(rt: Runtime, args: Args) -> ProfileQuery:
+    """Validate a recruiter's search input (words and filters) into a query object."""
+    from indexer.taxonomy import Taxonomy
+
+    text = (args.get("q") or "").strip()
     if len(text) > MAX_QUERY_LENGTH:
         raise ValidationError("q", f"Keep the search under {MAX_QUERY_LENGTH} characters.",
                               code="query_too_long")
-    try:
-        page_number = int(page or 1)
-    except (TypeError, ValueError):
-        raise ValidationError("page", "The page must be a number.", code="invalid_page") from None
-    if not 1 <= page_number <= MAX_PAGE:
-        raise ValidationError("page", f"The page must be between 1 and {MAX_PAGE}.",
-                              code="invalid_page")
-    return ProfileQuery(text=text, page=page_number, per_page=rt.settings.search_per_page)
+    page = _number(args, "page", 1, MAX_PAGE, f"The page must be between 1 and {MAX_PAGE}.")
+    if page is not None and page != int(page):
+        raise ValidationError("page", "The page must be a whole number.", code="invalid_page")
+
+    taxonomy = Taxonomy.load()
+    skills = []
+    for value in _values(args, "skill"):
+        concept = taxonomy.lookup(value)
+        if concept is None:
+            try:
+                concept = taxonomy.get(value)
+            except KeyError:
+                raise ValidationError("skill", f"Unknown skill {value!r}.",
+                                      code="unknown_skill") from None
+        skills.append(concept.id)
+
+    location = None
+    radius = _number(args, "radius", 1, MAX_RADIUS_KM,
+                     f"The distance must be between 1 and {MAX_RADIUS_KM:.0f} km.")
+    near = (args.get("near") or "").strip()
+    if near:
+        from indexer.gazetteer import Gazetteer
+
+        place = Gazetteer.load().lookup(near)
+        if place is None:
+            raise ValidationError("near", f"We do not know the place {near!r}.",
+                                  code="unknown_place")
+        location = (place.lat, place.lon)
+        radius = radius or DEFAULT_RADIUS_KM
+
+    cv_language = (args.get("cv_lang") or "").strip() or None
+    if cv_language is not None and cv_language not in CV_LANGUAGES:
+        raise ValidationError("cv_lang", "Unknown CV language.", code="invalid_cv_lang")
+    within = _number(args, "updated_within", 1, 3650,
+                     "'Updated within' must be between 1 and 3650 days.")
+    sort = args.get("sort") or "relevance"
+    if sort not in ("relevance", "recent"):
+        raise ValidationError("sort", "Sort by 'relevance' or 'recent'.", code="invalid_sort")
+    return ProfileQuery(
+        text=text,
+        skills=tuple(skills),
+        location=location,
+        radius_km=radius if location else None,
+        locations=tuple(_values(args, "loc")),
+        min_years=_number(args, "min_years", 0, 60,
+                          "Minimum years of experience must be between 0 and 60."),
+        languages=tuple(_values(args, "lang")),
+        cv_language=cv_language,
+        updated_since=utcnow() - timedelta(days=within) if within else None,
+        sort=sort,  # type: ignore[arg-type]
+        page=int(page or 1),
+        per_page=rt.settings.search_per_page,
+    )
+
+
+def has_criteria(query: ProfileQuery) -> bool:
+    """Return whether the query asks for anything (an empty search shows nothing)."""
+    return bool(query.text or query.skills or query.location or query.locations
+                or query.min_years is not None or query.languages or query.cv_language
+                or query.updated_since)
 
 
 def search_profiles(session: Session, rt: Runtime, recruiter: User, query: ProfileQuery
