@@ -171,11 +171,12 @@ def _filters(query: ProfileQuery) -> dict[str, list[dict[str, Any]]]:
     return clauses
 
 
-def _text_clause(text: str) -> dict[str, Any]:
+def _text_clause(text: str, *, stemmed: bool) -> dict[str, Any]:
     options: list[dict[str, Any]] = [
         {"match_phrase": {field: {"query": text, "boost": boost}}} for field, boost in _PLAIN_FIELDS
     ]
-    options.extend({"match_phrase": {field: {"query": text}}} for field, _a in _STEM_FIELDS)
+    if stemmed:
+        options.extend({"match_phrase": {field: {"query": text}}} for field, _a in _STEM_FIELDS)
     # Best field wins: a word found both stemmed and exactly should not count twice.
     return {"dis_max": {"queries": options, "tie_breaker": 0.1}}
 
@@ -208,10 +209,16 @@ def compile_node(node: Node, expand: Expander) -> dict[str, Any] | None:
         return _prefix_clause(node.text)
     if isinstance(node, Word | Phrase):
         text = node.text if isinstance(node, Word) else " ".join(node.words)
-        variants = [v for v in [text, *sorted(set(expand(text)) - {text})] if _has_token(v)]
-        if not variants:
+        if not _has_token(text):
             return None
-        clauses = [_text_clause(v) for v in variants]
+        # A word is also looked up by stem; an "exact phrase" is exact. Synonyms come from the
+        # taxonomy with their inflected forms listed, so they skip the stemmed fields.
+        clauses = [_text_clause(text, stemmed=isinstance(node, Word))]
+        clauses.extend(
+            _text_clause(v, stemmed=False)
+            for v in sorted(set(expand(text)) - {text})
+            if _has_token(v)
+        )
         return clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses}}
     if isinstance(node, Not):
         inner = compile_node(node.child, expand)

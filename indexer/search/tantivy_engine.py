@@ -192,9 +192,13 @@ class TantivyEngine:
         self._num_threads = num_threads
         self._expand = expand
         self._labeller = labeller
-        self._lock = threading.RLock()
+        # Writes (and rebuilds) queue behind one another; searches only wait for the short
+        # switch between generations, so they keep answering while a rebuild runs.
+        self._write_lock = threading.Lock()
+        self._open_lock = threading.Lock()
         self._generation: _Generation | None = None
         self._writer: tantivy.IndexWriter | None = None
+        self._writer_generation: str | None = None
         if writer:
             self.path.mkdir(parents=True, exist_ok=True)
             if not (self.path / CURRENT).exists():
@@ -279,16 +283,16 @@ class TantivyEngine:
     def _ensure_writer(self) -> tantivy.IndexWriter:
         if not self.is_writer:
             raise IndexerError("This engine was opened read-only; only the worker writes.")
-        with self._lock:
-            previous = self._generation
+        with self._open_lock:
             gen = self._open_current()
-            if gen is None:
-                raise SearchUnavailable("The search index has no live generation.")
-            if self._writer is None or gen is not previous:
-                # Another process rebuilt the index: write to the new generation from now on.
-                self._close_writer()
-                self._writer = self._make_writer(gen.index)
-            return self._writer
+        if gen is None:
+            raise SearchUnavailable("The search index has no live generation.")
+        if self._writer is None or self._writer_generation != gen.name:
+            # A rebuild (here or in another process) moved CURRENT: write to the new generation.
+            self._close_writer()
+            self._writer = self._make_writer(gen.index)
+            self._writer_generation = gen.name
+        return self._writer
 
     def _make_writer(self, index: tantivy.Index) -> tantivy.IndexWriter:
         try:
@@ -300,12 +304,12 @@ class TantivyEngine:
 
     def _close_writer(self) -> None:
         if self._writer is not None:
-            writer, self._writer = self._writer, None
+            writer, self._writer, self._writer_generation = self._writer, None, None
             writer.wait_merging_threads()  # also drops the writer and its lock
 
     def close(self) -> None:
         """Release the writer lock (if any) and forget the open index."""
-        with self._lock:
+        with self._write_lock, self._open_lock:
             self._close_writer()
             self._generation = None
 
@@ -313,7 +317,7 @@ class TantivyEngine:
 
     def upsert(self, documents: Iterable[IndexDocument]) -> None:
         """Add or replace documents, keyed by ``cv_id``, in one commit."""
-        with self._lock:
+        with self._write_lock:
             writer = self._ensure_writer()
             try:
                 for doc in documents:
@@ -327,7 +331,7 @@ class TantivyEngine:
 
     def delete(self, cv_ids: Iterable[str]) -> None:
         """Remove documents in one commit; unknown ids are ignored."""
-        with self._lock:
+        with self._write_lock:
             writer = self._ensure_writer()
             try:
                 for cv_id in cv_ids:
@@ -344,7 +348,7 @@ class TantivyEngine:
 
     def rebuild(self, documents: Iterable[IndexDocument]) -> None:
         """Write a new generation from ``documents`` and swap it in; keep the old one on failure."""
-        with self._lock, self._rebuild_lock():
+        with self._write_lock, self._rebuild_lock():
             self._ensure_writer()
             name = self._new_generation_dir()
             target = self.path / name
@@ -369,7 +373,8 @@ class TantivyEngine:
                 shutil.rmtree(target, ignore_errors=True)
                 raise
             # Searches keep using the old generation until this single rename.
-            self._point_to(name)
+            with self._open_lock:
+                self._point_to(name)
             self._close_writer()
             self._ensure_writer()
             self._remove_old_generations()
@@ -381,7 +386,7 @@ class TantivyEngine:
 
     def count(self) -> int:
         """Return how many documents the live index holds."""
-        with self._lock:
+        with self._open_lock:
             gen = self._open_current()
         if gen is None:
             return 0
@@ -389,13 +394,13 @@ class TantivyEngine:
 
     def reload(self) -> None:
         """Pick up the writer's latest commit and generation (searches do this themselves)."""
-        with self._lock:
+        with self._open_lock:
             self._open_current()
 
     def search(self, query: ProfileQuery) -> SearchResult:
         """Answer a query; raise ``QuerySyntaxError`` or ``SearchUnavailable``."""
         node = check_query(query)
-        with self._lock:
+        with self._open_lock:
             gen = self._open_current()
         if gen is None:
             return SearchResult(total=0, hits=(), facets={})
@@ -537,8 +542,8 @@ def _field_query(field: str, text: str) -> tantivy.Query | None:
     return tantivy.Query.phrase_query(SCHEMA, field, words)
 
 
-def _text_query(text: str) -> tantivy.Query | None:
-    """Match ``text`` (a word or phrase) in the shared, title, skill and every stemmed field."""
+def _text_query(text: str, *, stemmed: bool) -> tantivy.Query | None:
+    """Match ``text`` in the shared, title and skill fields, and by stem when ``stemmed``."""
     options: list[tantivy.Query] = []
     for field, boost in _PLAIN_FIELDS:
         q = _field_query(field, text)
@@ -546,7 +551,7 @@ def _text_query(text: str) -> tantivy.Query | None:
             options.append(tantivy.Query.boost_query(q, boost) if boost != 1.0 else q)
     if not options:
         return None  # nothing searchable in it (punctuation only)
-    for field, _tok, _stemmer in _STEM_FIELDS:
+    for field, _tok, _stemmer in _STEM_FIELDS if stemmed else ():
         q = _field_query(field, text)
         if q is not None:
             options.append(q)
@@ -590,9 +595,12 @@ def compile_node(node: Node, expand: Expander) -> tantivy.Query | None:
         return _prefix_query(node.text)
     if isinstance(node, Word | Phrase):
         text = node.text if isinstance(node, Word) else " ".join(node.words)
-        variants = [text, *sorted(set(expand(text)) - {text})]
-        queries = [q for v in variants if (q := _text_query(v)) is not None]
-        return _should(queries) if queries else None
+        # A word is also looked up by stem; an "exact phrase" is exact. Synonyms come from the
+        # taxonomy with their inflected forms listed, so they skip the costly stemmed fields.
+        queries = [_text_query(text, stemmed=isinstance(node, Word))]
+        queries.extend(_text_query(v, stemmed=False) for v in sorted(set(expand(text)) - {text}))
+        found = [q for q in queries if q is not None]
+        return _should(found) if found else None
     if isinstance(node, Not):
         inner = compile_node(node.child, expand)
         if inner is None:

@@ -112,6 +112,12 @@ def test_phrase_matches_adjacent_words_in_order(engine: SearchEngine) -> None:
     assert find(engine, '"team agila"') == set()
 
 
+def test_phrase_is_exact_while_words_are_stemmed(engine: SearchEngine) -> None:
+    assert find(engine, "legitimerad sjuksköterskor") == {"nurse-malmo"}
+    assert find(engine, '"legitimerad sjuksköterskor"') == set()
+    assert find(engine, '"legitimerad sjuksköterska"') == {"nurse-malmo"}
+
+
 def test_or_matches_either_side(engine: SearchEngine) -> None:
     assert find(engine, "kotlin OR django") == {"dev-stockholm", "dev-gothenburg"}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -191,4 +192,30 @@ def test_naive_update_time_is_taken_as_utc(tmp_path: Path) -> None:
     engine.upsert([make_doc("a", "visible", updated_at=datetime(2025, 2, 3, 4, 5))])
     (hit,) = engine.search(ProfileQuery()).hits
     assert hit.fields["updated_at"] == datetime(2025, 2, 3, 4, 5, tzinfo=UTC)
+    engine.close()
+
+
+def test_writer_answers_its_own_searches_while_it_rebuilds(tmp_path: Path) -> None:
+    engine = TantivyEngine(tmp_path, writer=True, heap_size=15_000_000)
+    engine.upsert([make_doc("old", "visible")])
+    halfway = threading.Event()
+    release = threading.Event()
+
+    def slow() -> Iterator[IndexDocument]:
+        yield make_doc("new", "visible")
+        halfway.set()
+        release.wait(10)
+
+    rebuilding = threading.Thread(target=engine.rebuild, args=(slow(),))
+    rebuilding.start()
+    try:
+        assert halfway.wait(10)
+        found = {h.cv_id for h in engine.search(ProfileQuery()).hits}
+    finally:
+        release.set()
+        rebuilding.join()
+    assert found == {"old"}
+    assert {h.cv_id for h in engine.search(ProfileQuery()).hits} == {"new"}
+    engine.upsert([make_doc("after", "visible")])
+    assert {h.cv_id for h in engine.search(ProfileQuery()).hits} == {"new", "after"}
     engine.close()
