@@ -81,7 +81,7 @@ class Settings:
     facebook_client_id: str = ""
     facebook_client_secret: str = ""
     facebook_authorize_url: str = "https://www.facebook.com/v19.0/dialog/oauth"
-    facebook_token_url: str = "https://graph.facebook.com/v19.0/oauth/access_token"
+    facebook_token_url: str = "https://graph.facebook.com/v19.0/oauth/access_token"  # noqa: S105
     facebook_graph_url: str = "https://graph.facebook.com/v19.0/"
     google_client_id: str = ""
     google_client_secret: str = ""

@@ -104,6 +104,8 @@ def settings_overrides(tmp_path: Path, database_url: str) -> dict[str, Any]:
         "master_key": base64.b64encode(b"k" * 32).decode(),
         "rate_limits_enabled": False,
         "extract_timeout_seconds": 20.0,
+        # Recruiters sign in with a password only here; tests/functional/accounts turn it on.
+        "require_staff_2fa": False,
     }
 
 

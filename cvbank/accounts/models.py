@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import datetime
-
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint, false
@@ -34,8 +33,9 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[Role] = mapped_column(enum_type(Role, "role"), default=Role.CANDIDATE)
-    status: Mapped[UserStatus] = mapped_column(enum_type(UserStatus, "user_status"),
-                                               default=UserStatus.ACTIVE)
+    status: Mapped[UserStatus] = mapped_column(
+        enum_type(UserStatus, "user_status"), default=UserStatus.ACTIVE
+    )
     locale: Mapped[str | None] = mapped_column(String(10))
     email_verified_at: Mapped[datetime | None]
     # Bumped to end every session of this user at once (sign out everywhere, password change).
@@ -111,13 +111,15 @@ class Membership(Base):
     __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
 
     id: Mapped[UuidPk]
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                               index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     organisation_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
-    role: Mapped[MemberRole] = mapped_column(enum_type(MemberRole, "member_role"),
-                                             default=MemberRole.RECRUITER)
+    role: Mapped[MemberRole] = mapped_column(
+        enum_type(MemberRole, "member_role"), default=MemberRole.RECRUITER
+    )
     created_at: Mapped[CreatedAt]
 
     user: Mapped[User] = relationship(back_populates="memberships")
@@ -142,8 +144,9 @@ class ApiToken(Base):
     __tablename__ = "api_tokens"
 
     id: Mapped[UuidPk]
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                               index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[CreatedAt]
@@ -156,8 +159,9 @@ class Consent(Base):
     __tablename__ = "consents"
 
     id: Mapped[UuidPk]
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                               index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     purpose: Mapped[str] = mapped_column(String(80))
     policy_version: Mapped[str] = mapped_column(String(20))
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -166,7 +170,7 @@ class Consent(Base):
 
 class TokenPurpose(enum.StrEnum):
     VERIFY_EMAIL = "verify_email"
-    RESET_PASSWORD = "reset_password"
+    RESET_PASSWORD = "reset_password"  # noqa: S105 - a purpose, not a password
     SOCIAL_SIGNUP = "social_signup"
 
 
@@ -196,8 +200,9 @@ class RecoveryCode(Base):
     __tablename__ = "recovery_codes"
 
     id: Mapped[UuidPk]
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                               index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     code_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[CreatedAt]
     used_at: Mapped[datetime | None]
@@ -210,8 +215,9 @@ class SocialIdentity(Base):
     __table_args__ = (UniqueConstraint("provider", "subject"),)
 
     id: Mapped[UuidPk]
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                               index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     provider: Mapped[str] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(255))
     email: Mapped[str | None] = mapped_column(String(254))
