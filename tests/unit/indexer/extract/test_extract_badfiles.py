@@ -48,5 +48,7 @@ def test_committed_corpus_is_what_the_generator_makes():
     spec.loader.exec_module(module)
     for name, (build, code) in module.BAD_FILES.items():
         assert EXPECTED[name] == code
+        if name in module.VARIES_WITH_LIBRARY_VERSIONS:
+            continue
         committed = hashlib.sha256((BAD / name).read_bytes()).hexdigest()
         assert hashlib.sha256(build()).hexdigest() == committed, name
