@@ -120,6 +120,26 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                                       "content": {"application/json": {"schema": _ERROR}}},
                               **_errors(400, 401, 404)},
             }},
+            "/cvs/{cv_id}/profile": {"put": {
+                "summary": "Correct the extracted profile (kept until a new version is uploaded)",
+                "parameters": [_cv_id()],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {
+                        "name": {"type": "string"}, "headline": {"type": "string"},
+                        "email": {"type": "string"}, "phone": {"type": "string"},
+                        "location": {"type": "string"},
+                        "skills": {"type": "array", "items": {"type": "string"}},
+                        "experience": {"type": "array", "items": {"type": "object"}},
+                        "education": {"type": "array", "items": {"type": "object"}},
+                        "languages": {"type": "array", "items": {"type": "object"}}}}}}},
+                "responses": {"200": {"description": "The corrected profile"},
+                              **_errors(400, 401, 404, 409)},
+            }},
+            "/cvs/{cv_id}/json-resume": {"get": {
+                "summary": "Export my CV's profile as JSON Resume",
+                "parameters": [_cv_id()],
+                "responses": {"200": {"description": "JSON Resume"}, **_errors(401, 404, 409)},
+            }},
             "/cvs/{cv_id}/flags": {"get": {
                 "summary": "List the sensitive-content flags of my CV's current version",
                 "parameters": [_cv_id()],

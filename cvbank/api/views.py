@@ -10,9 +10,10 @@ from cvbank import limiter
 from cvbank.accounts import services as accounts
 from cvbank.accounts.models import Role, User
 from cvbank.api.openapi import openapi_document
+from cvbank.cvs import profiles
 from cvbank.cvs import services as cvs
 from cvbank.cvs.models import AccessAction, Cv
-from cvbank.errors import NotFound, ValidationError
+from cvbank.errors import Conflict, NotFound, ValidationError
 from cvbank.review import services as review
 from cvbank.search import services as search
 from cvbank.web import current_user, db_session, login_required, runtime
@@ -133,6 +134,30 @@ def put_visibility(cv_id: str) -> Any:
     cv = cvs.owned_cv(session, _user(), cv_id)
     cvs.set_visibility(session, _user(), cv, visibility)
     return jsonify(id=str(cv.id), state=cv.state.value, visibility=cv.visibility.value)
+
+
+@bp.put("/cvs/<cv_id>/profile")
+@login_required(Role.CANDIDATE)
+def correct_profile(cv_id: str) -> Any:
+    session = db_session()
+    cv = cvs.owned_cv(session, _user(), cv_id)
+    profiles.correct_profile(session, runtime(), _user(), cv, _json_body())
+    content = cvs.version_content(session, runtime(), cv)
+    return jsonify(profile=content.profile if content else None,
+                   corrections=content.corrections if content else None)
+
+
+@bp.get("/cvs/<cv_id>/json-resume")
+@login_required(Role.CANDIDATE)
+def json_resume(cv_id: str) -> Any:
+    from indexer.profile import Profile, to_json_resume
+
+    session = db_session()
+    cv = cvs.owned_cv(session, _user(), cv_id)
+    content = cvs.version_content(session, runtime(), cv)
+    if content is None:
+        raise Conflict("The CV has not been read yet.", code="cv_processing")
+    return jsonify(to_json_resume(Profile.from_dict(content.profile)))
 
 
 @bp.delete("/cvs/<cv_id>")

@@ -26,6 +26,7 @@ from cvbank.cvs.models import (
     CvVersion,
     Visibility,
 )
+from cvbank.cvs.profiles import effective_profile
 from cvbank.db import on_rollback, utcnow
 from cvbank.errors import Conflict, FileTooLarge, NotFound, UnsupportedFile, ValidationError
 from cvbank.outbox.services import enqueue
@@ -233,7 +234,9 @@ class VersionContent:
     """The readable text and profile of a version, and its flags."""
 
     text: str
-    profile: dict[str, Any]
+    profile: dict[str, Any]  # what was read, with the candidate's corrections laid over it
+    extracted: dict[str, Any]
+    corrections: dict[str, Any]
     flags: list[SensitiveFlag]
 
 
@@ -245,13 +248,16 @@ def version_content(session: Session, rt: Runtime, cv: Cv, version: CvVersion | 
         return None
     key = wrapped_key(session, cv.owner_id)
     text = rt.sealer.open(cv.owner_id, key, version.text_sealed).decode()
-    profile = (json.loads(rt.sealer.open(cv.owner_id, key, version.profile_sealed))
-               if version.profile_sealed else {})
+    extracted = (json.loads(rt.sealer.open(cv.owner_id, key, version.profile_sealed))
+                 if version.profile_sealed else {})
+    corrections = (json.loads(rt.sealer.open(cv.owner_id, key, version.corrections_sealed))
+                   if version.corrections_sealed else {})
     flags = list(session.scalars(
         select(SensitiveFlag).where(SensitiveFlag.version_id == version.id)
         .order_by(SensitiveFlag.start)
     ))
-    return VersionContent(text=text, profile=profile, flags=flags)
+    return VersionContent(text=text, profile=effective_profile(extracted, corrections),
+                          extracted=extracted, corrections=corrections, flags=flags)
 
 
 def employer_text(content: VersionContent) -> str:

@@ -25,6 +25,7 @@ from cvbank.accounts.models import User, UserStatus
 from cvbank.accounts.services import wrapped_key
 from cvbank.cvs.models import Block, Cv, CvState, CvVersion, Visibility
 from cvbank.db import utcnow
+from cvbank.cvs.services import version_content
 from cvbank.outbox.services import enqueue
 from cvbank.review.models import Decision, SensitiveFlag
 from cvbank.runtime import Runtime
@@ -146,13 +147,10 @@ def searchable_document(session: Session, rt: Runtime, cv_id: uuid.UUID) -> Any:
     version = cv.current_version
     if owner is None or owner.status is not UserStatus.ACTIVE or version is None:
         return None
-    flags = list(session.scalars(select(SensitiveFlag).where(SensitiveFlag.version_id == version.id)))
-    if any(f.decision is Decision.OPEN for f in flags):
+    content = version_content(session, rt, cv, version)
+    if content is None or any(f.decision is Decision.OPEN for f in content.flags):
         return None
-    key = wrapped_key(session, cv.owner_id)
-    text = rt.sealer.open(cv.owner_id, key, version.text_sealed or b"").decode()
-    profile = (json.loads(rt.sealer.open(cv.owner_id, key, version.profile_sealed))
-               if version.profile_sealed else {})
+    text, profile, flags = content.text, content.profile, content.flags
     blocked = session.scalars(select(Block.organisation_id).where(Block.candidate_id == owner.id))
     return build_document(
         cv_id=str(cv.id), version_id=str(version.id), visibility=cv.visibility.value,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from cvbank.accounts.models import Role
-from cvbank.cvs import services
+from cvbank.cvs import profiles, services
 from cvbank.cvs.forms import UploadForm, VisibilityForm
 from cvbank.errors import CvbankError
 from cvbank.web import current_user, db_session, login_required, runtime
@@ -158,3 +159,62 @@ def unblock(organisation_id: str) -> Any:
     services.unblock_organisation(db_session(), _user(), organisation_id)
     flash(_("The block was lifted."), "success")
     return redirect(url_for("cvs.blocks")), 303
+
+
+LINE_FIELDS = {
+    "experience": ("title", "employer", "start", "end"),
+    "education": ("degree", "institution", "start", "end"),
+    "languages": ("language", "level"),
+}
+
+
+def lines_to_entries(text: str, keys: tuple[str, ...]) -> list[dict[str, str | None]]:
+    """Read "a | b | c" lines of the correction form into entries."""
+    entries = []
+    for line in (text or "").splitlines():
+        if line.strip():
+            parts = [p.strip() or None for p in line.split("|")]
+            entries.append(dict(zip(keys, parts + [None] * (len(keys) - len(parts)),
+                                    strict=False)))
+    return entries
+
+
+def entries_to_lines(entries: list[dict[str, Any]], keys: tuple[str, ...]) -> str:
+    """Write entries as the "a | b | c" lines the correction form shows."""
+    return "\n".join(" | ".join(str(e.get(k) or "") for k in keys).rstrip(" |")
+                     for e in entries)
+
+
+@bp.route("/cvs/<cv_id>/profile", methods=["GET", "POST"])
+@login_required(Role.CANDIDATE)
+def edit_profile(cv_id: str) -> Any:
+    session = db_session()
+    cv = services.owned_cv(session, _user(), cv_id)
+    content = services.version_content(session, runtime(), cv)
+    if content is None:
+        flash(_("The CV has not been read yet."), "error")
+        return redirect(url_for("cvs.detail", cv_id=cv.id)), 303
+    error = None
+    if request.method == "POST":
+        form = request.form
+        data: dict[str, Any] = {k: form.get(k, "") for k in profiles.SCALARS}
+        data["skills"] = [s for s in re.split(r"[,\n]", form.get("skills", "")) if s.strip()]
+        for name, keys in LINE_FIELDS.items():
+            data[name] = lines_to_entries(form.get(name, ""), keys)
+        try:
+            profiles.correct_profile(session, runtime(), _user(), cv, data)
+        except CvbankError as exc:
+            error = exc.message
+        else:
+            flash(_("Your corrections are saved and used for search until you upload a new "
+                    "version."), "success")
+            return redirect(url_for("cvs.detail", cv_id=cv.id)), 303
+    p = content.profile
+    values = {k: p.get(k) or "" for k in profiles.SCALARS}
+    values["skills"] = ", ".join(s["label"] for s in p.get("skills", []))
+    for name, keys in LINE_FIELDS.items():
+        values[name] = entries_to_lines(p.get(name, []), keys)
+    if request.method == "POST":
+        values.update(request.form.to_dict())
+    return render_template("cvs/profile.html", cv=cv, values=values, error=error,
+                           corrected=bool(content.corrections)), 400 if error else 200
