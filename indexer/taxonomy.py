@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 LANGUAGES = ("sv", "nb", "da", "en")
 
@@ -55,8 +55,8 @@ _FALLBACK = {
     "en": ("en",),
 }
 
-_TOKEN = re.compile(r"(?<![\w.])\.\w+|\w+(?:\+\+|#)?|[^\w\s]")
-_DROPPED = frozenset("-‐‑–—")
+# Hyphens and dashes are not tokens, so "B-körkort" and "B körkort" read the same.
+_TOKEN = re.compile(r"(?<![\w.])\.\w+|\w+(?:\+\+|#)?|[^\w\s\-‐‑–—]")
 
 Key = tuple[str, ...]
 
@@ -85,29 +85,34 @@ class TaxonomyError(ValueError):
     """The taxonomy data files are inconsistent."""
 
 
-@dataclass(frozen=True)
-class _Token:
-    folded: str
-    cased: str
-    start: int
-    end: int
+class _Tokens(NamedTuple):
+    folded: list[str]
+    cased: list[str]
+    spans: list[tuple[int, int]]
 
 
-def _tokens(text: str) -> Iterator[_Token]:
-    for m in _TOKEN.finditer(text):
-        word = m.group()
-        if word in _DROPPED:
-            continue
-        cased = unicodedata.normalize("NFC", word)
-        yield _Token(cased.casefold(), cased, m.start(), m.end())
+def _tokens(text: str) -> _Tokens:
+    spans = [m.span() for m in _TOKEN.finditer(text)]
+    # Normalising and case-folding the whole text once is much faster than per token; it is
+    # safe when neither changes the length, which holds for all but exotic input.
+    if unicodedata.is_normalized("NFC", text):
+        folded_text = text.casefold()
+        if len(folded_text) == len(text):
+            return _Tokens(
+                [folded_text[a:b] for a, b in spans],
+                [text[a:b] for a, b in spans],
+                spans,
+            )
+    cased = [unicodedata.normalize("NFC", text[a:b]) for a, b in spans]
+    return _Tokens([c.casefold() for c in cased], cased, spans)
 
 
 def _folded_key(form: str) -> Key:
-    return tuple(t.folded for t in _tokens(form))
+    return tuple(_tokens(form).folded)
 
 
 def _cased_key(form: str) -> Key:
-    return tuple(t.cased for t in _tokens(form))
+    return tuple(_tokens(form).cased)
 
 
 def _fold(key: Key) -> Key:
@@ -231,31 +236,23 @@ class Taxonomy:
 
     def find_in_text(self, text: str, language: str | None = None) -> list[SkillMatch]:
         """Find concepts named in a text, longest form first, without overlaps."""
-        tokens = list(_tokens(text))
+        tokens = _tokens(text)
+        folded, cased = tokens.folded, tokens.cased
         local = self._local.get(language, {}) if language else {}
+        longest, free, cased_forms = self._longest, self._free, self._cased
         matches: list[SkillMatch] = []
-        i, n = 0, len(tokens)
+        i, n = 0, len(folded)
         while i < n:
-            longest = self._longest.get(tokens[i].folded, 0)
-            found = None
-            for size in range(min(longest, n - i), 0, -1):
-                window = tokens[i : i + size]
-                folded = tuple(t.folded for t in window)
-                cid = (
-                    self._free.get(folded)
-                    or local.get(folded)
-                    or self._cased.get(tuple(t.cased for t in window))
-                )
+            size = min(longest.get(folded[i], 0), n - i)
+            while size:
+                key = tuple(folded[i : i + size])
+                cid = free.get(key) or local.get(key) or cased_forms.get(tuple(cased[i : i + size]))
                 if cid is not None:
-                    found = (cid, size)
+                    start, end = tokens.spans[i][0], tokens.spans[i + size - 1][1]
+                    matches.append(SkillMatch(cid, text[start:end], start, end))
                     break
-            if found is None:
-                i += 1
-                continue
-            cid, size = found
-            start, end = tokens[i].start, tokens[i + size - 1].end
-            matches.append(SkillMatch(cid, text[start:end], start, end))
-            i += size
+                size -= 1
+            i += size or 1
         return matches
 
 
