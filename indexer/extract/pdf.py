@@ -161,10 +161,13 @@ def ocr_document(document: Any, seconds: float) -> str:
     for index in range(len(document)):
         page = document[index]
         try:
-            image = _render_pgm(page)
+            # A page that draws nothing cannot hold text; rendering it at 300 dpi and running
+            # Tesseract would cost a second for an empty string.
+            blank = next(iter(page.get_objects(max_depth=1)), None) is None
+            image = b"" if blank else _render_pgm(page)
         finally:
             page.close()
-        texts.append(_tesseract(exe, languages, image, deadline))
+        texts.append(_tesseract(exe, languages, image, deadline) if image else "")
     text = PAGE_BREAK.join(texts)
     if not text.strip():
         raise ParseError(

@@ -8,6 +8,7 @@ about sizes cannot make a later reader inflate more than was checked here.
 
 import codecs
 import io
+import struct
 import zipfile
 
 from indexer.errors import ParseError
@@ -23,6 +24,10 @@ _XML_SUFFIXES = (".xml", ".rels")
 
 def open_checked_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
     """Open the archive after checking its entry count, sizes, ratios and XML prologs."""
+    declared = _declared_entry_count(data)
+    if declared is not None and declared > limits.zip_max_entries:
+        # zipfile would build an object per entry before we could count them.
+        raise _bomb(f"it holds {declared} files")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
@@ -33,6 +38,17 @@ def open_checked_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
         archive.close()
         raise
     return archive
+
+
+def _declared_entry_count(data: bytes) -> int | None:
+    """Return the entry count in the end-of-central-directory record, if one is found."""
+    # The record is 22 bytes plus a comment of at most 65,535 bytes at the end of the file.
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 65535))
+    if at < 0 or at + 22 > len(data):
+        return None
+    (count,) = struct.unpack_from("<H", data, at + 10)
+    # 0xFFFF means the real count is in a ZIP64 record; zipfile reads that one.
+    return None if count == 0xFFFF else int(count)
 
 
 def check_zip(archive: zipfile.ZipFile, limits: Limits) -> None:
