@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -128,7 +127,7 @@ def _oauth_limit() -> str:
 def _rate_limited(exc: RateLimitExceeded) -> Any:
     """Answer a rate limit with how long to wait, as a page or as JSON."""
     current = limiter.current_limit
-    seconds = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+    seconds = max(1, int(current.reset_at - time.time())) if current else 60
     message = _("Too many attempts. Try again in %(seconds)d seconds.", seconds=seconds)
     response = make_response(error_response(429, "rate_limited", message, retry_after=seconds))
     response.headers["Retry-After"] = str(seconds)
