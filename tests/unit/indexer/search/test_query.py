@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.errors import QuerySyntaxError
@@ -22,6 +22,9 @@ from indexer.search.query import (
     parse_query,
     positive_terms,
 )
+
+# Other engineers' jobs share this machine's two cores; slow generation is not a failure.
+SHARED_MACHINE = [HealthCheck.too_slow]
 
 
 def w(text: str) -> Word:
@@ -125,14 +128,14 @@ def test_positive_terms_leave_out_exclusions() -> None:
 _ALPHABET = st.sampled_from([*list('abcö -"()*|:+\\\x00\n'), "OR", "NOT", "AND", "“"])
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None, suppress_health_check=SHARED_MACHINE)
 @given(st.lists(_ALPHABET, max_size=60).map("".join))
 def test_operator_soup_never_raises_anything_but_a_syntax_error(text: str) -> None:
     with contextlib.suppress(QuerySyntaxError):
         parse_query(text)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None, suppress_health_check=SHARED_MACHINE)
 @given(st.text(max_size=1200))
 def test_arbitrary_text_never_raises_anything_but_a_syntax_error(text: str) -> None:
     with contextlib.suppress(QuerySyntaxError):
@@ -149,7 +152,7 @@ def _walk(node: Node) -> list[Node]:
     return out
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=SHARED_MACHINE)
 @given(st.lists(_ALPHABET, max_size=60).map("".join))
 def test_parsed_tree_has_no_empty_parts(text: str) -> None:
     try:

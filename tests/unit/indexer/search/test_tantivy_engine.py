@@ -8,12 +8,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.errors import IndexerError, QuerySyntaxError, SearchUnavailable
 from indexer.search.base import IndexDocument, ProfileQuery
 from indexer.search.tantivy_engine import CURRENT, TantivyEngine
+
+# Other engineers' jobs share this machine's two cores; slow generation is not a failure.
+SHARED_MACHINE = [HealthCheck.too_slow]
 
 BLOCKING_ORG = "org-blocked"
 WORDS = ["nurse", "java", "secret", "malmö", "team", "hidden", "visible", "blocked"]
@@ -80,7 +83,7 @@ profile_queries = st.builds(
 ).map(lambda q: q if q.location is None else ProfileQuery(**{**q.__dict__, "radius_km": 10.0}))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, suppress_health_check=SHARED_MACHINE)
 @given(query=profile_queries)
 def test_no_profile_query_reaches_a_hidden_or_blocking_cv(
     guarded_engine: TantivyEngine, query: ProfileQuery
