@@ -115,6 +115,8 @@ def evidence_of(flag: Flag) -> str:
     if flag.category == "national_id":
         return flag.text
     language = flag.rule.split(".", 1)[0]
+    if language not in languages():
+        return flag.text
     for rule_set in all_rules((language,)):
         for rule in rule_set.rules:
             if rule.id == flag.rule:

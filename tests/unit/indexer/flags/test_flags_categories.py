@@ -1,0 +1,136 @@
+"""Every category in every language: one sentence that is flagged, one hard negative that is not."""
+
+import pytest
+
+from indexer.flags import detect_flags
+
+POSITIVES = [
+    ("sv", "health", "Jag fick diagnosen ADHD 2019."),
+    ("sv", "health", "Nykter sedan 2017."),
+    ("sv", "health", "Sjukskriven på heltid 2021 på grund av utmattningssyndrom."),
+    ("sv", "trade_union", "Förtroendevald för Unionen på arbetsplatsen 2016–2021."),
+    ("sv", "political_opinion", "Ledamot för Vänsterpartiet i kommunfullmäktige."),
+    ("sv", "religion_belief", "Aktiv medlem i Sankt Lars församling."),
+    ("sv", "ethnic_origin", "Jag är same och uppvuxen i Jokkmokk."),
+    ("sv", "ethnic_origin", "Jag har romsk bakgrund."),
+    ("sv", "genetic_biometric", "Genetiskt testad och bärare av BRCA1-mutation."),
+    ("sv", "sex_life_orientation", "Gift i ett samkönat äktenskap sedan 2016."),
+    ("sv", "criminal_offence", "Dömd för rattfylleri 2016."),
+    ("nb", "health", "Sykmeldt i tre måneder på grunn av depresjon."),
+    ("nb", "trade_union", "Hovedtillitsvalgt for Fagforbundet ved Ullevål."),
+    ("nb", "political_opinion", "Kommunestyrerepresentant for Arbeiderpartiet i Tromsø."),
+    ("nb", "religion_belief", "Søndagsskolelærer i Misjonssambandet 2008–2014."),
+    ("nb", "ethnic_origin", "Jeg har kvensk bakgrunn."),
+    ("nb", "genetic_biometric", "Gentestet og bærer av BRCA2-mutasjon."),
+    ("nb", "sex_life_orientation", "Jeg er homofil og åpen om det."),
+    ("nb", "criminal_offence", "Dømt for promillekjøring i 2016."),
+    ("nn", "health", "Eg har vore sjukmeld sidan mars."),
+    ("nn", "trade_union", "Hovudtillitsvald for Fagforbundet i Voss kommune."),
+    ("nn", "political_opinion", "Medlem av Raudt og leiar i lokallaget."),
+    ("nn", "religion_belief", "Eg er personleg kristen og aktiv i bedehuset."),
+    ("nn", "ethnic_origin", "Eg er same og voks opp i Karasjok."),
+    ("nn", "genetic_biometric", "Eg har avgitt fingeravtrykk til sikkerheitsklarering."),
+    ("nn", "sex_life_orientation", "Eg er homofil og open om det."),
+    ("nn", "criminal_offence", "Eg vart dømd for promillekøyring i 2015."),
+    ("en", "health", "I was diagnosed with ADHD in 2018."),
+    ("en", "trade_union", "Shop steward for Unite at the Nissan plant."),
+    ("en", "political_opinion", "Elected councillor for the Labour Party in Camden."),
+    ("en", "religion_belief", "I am a practising Muslim and pray five times a day."),
+    ("en", "ethnic_origin", "I have a Roma background and speak Romani."),
+    ("en", "genetic_biometric", "My DNA test revealed a hereditary condition."),
+    ("en", "sex_life_orientation", "I am openly gay and passionate about inclusion."),
+    ("en", "criminal_offence", "Convicted of drink-driving in 2016."),
+    ("da", "health", "Jeg er ansat i fleksjob på grund af slidgigt."),
+    ("da", "trade_union", "Tillidsrepræsentant for HK på kontoret."),
+    ("da", "political_opinion", "Byrådsmedlem for Enhedslisten i Aarhus."),
+    ("da", "religion_belief", "Menighedsrådsmedlem i Vor Frue Sogn."),
+    ("da", "ethnic_origin", "Jeg er grønlænder og opvokset i Nuuk."),
+    ("da", "genetic_biometric", "Gentestet og bærer af BRCA1-genet."),
+    ("da", "sex_life_orientation", "Jeg er lesbisk og åben om det."),
+    ("da", "criminal_offence", "Dømt for spirituskørsel i 2016."),
+]
+
+NEGATIVES = [
+    ("sv", "Som sjuksköterska vårdade jag patienter med diabetes och hjärtsvikt."),
+    ("sv", "Som HR-chef ansvarade jag för MBL-förhandlingar med de fackliga organisationerna."),
+    ("sv", "Redovisningsekonom på Svenska kyrkan, Uppsala stift."),
+    ("sv", "Kriminalvårdare på anstalten Kumla 2010–2018."),
+    ("sv", "Studerade statsvetenskap vid Uppsala universitet."),
+    ("sv", "Modersmålslärare i arabiska och somaliska."),
+    ("sv", "Biomedicinsk analytiker: utförde DNA-analyser på klinisk genetik."),
+    ("sv", "Utbildade personal i hbtq-frågor inför HBTQ-certifiering."),
+    ("sv", "Utdrag ur belastningsregistret kan uppvisas på begäran."),
+    ("nb", "Sykepleier på medisinsk avdeling for pasienter med diabetes."),
+    ("nb", "Som HR-sjef forhandlet jeg med Fagforbundet og de tillitsvalgte."),
+    ("nb", "Regnskapsfører i Den norske kirke, Oslo bispedømme."),
+    ("nb", "Fengselsbetjent ved Ila fengsel og forvaringsanstalt."),
+    ("nb", "Venstre back på fotballaget i sju år."),
+    ("nb", "Solid teknisk bakgrunn fra olje og gass."),
+    ("nb", "Utviklet biometrisk innlogging for BankID-appen."),
+    ("nb", "Politiattest kan fremvises ved ansettelse."),
+    ("nn", "Sjukepleiar for pasientar med diabetes ved Førde sentralsjukehus."),
+    ("nn", "Utvalssekretær som førebudde saker til kommunestyret."),
+    ("nn", "Rekneskapsførar for Den norske kyrkja i Bjørgvin bispedøme."),
+    ("en", "Registered nurse caring for patients with diabetes and heart failure."),
+    ("en", "As HR director I negotiated collective agreements with Unite and GMB."),
+    ("en", "Accountant at the Church of England, Diocese of London."),
+    ("en", "Prison officer at HMP Wakefield 2010–2018."),
+    ("en", "BA in Politics and International Relations, University of Edinburgh."),
+    ("en", "Black belt in judo."),
+    ("en", "Implemented biometric authentication for the bank's mobile app."),
+    ("en", "Delivered training on diversity and inclusion for LGBT+ staff networks."),
+    ("en", "Probation period completed successfully at Volvo."),
+    ("da", "Sygeplejerske på medicinsk afdeling for patienter med diabetes."),
+    ("da", "Som HR-chef forhandlede jeg lokale aftaler med tillidsrepræsentanterne."),
+    ("da", "Bogholder i Folkekirken, Aarhus Stift."),
+    ("da", "Fængselsbetjent i Statsfængslet Østjylland."),
+    ("da", "Højre back på fodboldholdet i otte år."),
+    ("da", "Arbejder godt under pres og holder deadlines."),
+]
+
+
+@pytest.mark.parametrize(("language", "category", "text"), POSITIVES)
+def test_sensitive_sentence_is_flagged_in_its_category(language, category, text):
+    flags = detect_flags(text, language)
+    assert category in {flag.category for flag in flags}
+
+
+@pytest.mark.parametrize(("language", "text"), NEGATIVES)
+def test_work_context_sentence_is_not_flagged(language, text):
+    assert detect_flags(text, language) == []
+
+
+@pytest.mark.parametrize(("language", "category", "text"), POSITIVES)
+def test_sensitive_sentence_is_flagged_without_a_language(language, category, text):
+    assert category in {flag.category for flag in detect_flags(text)}
+
+
+def test_own_diagnosis_after_a_work_context_in_the_same_sentence_is_flagged():
+    text = "Jag har arbetat med barn med ADHD och har själv ADHD."
+    assert [f.category for f in detect_flags(text, "sv")] == ["health"]
+
+
+def test_flag_names_the_rule_of_the_cv_language():
+    [flag] = detect_flags("Jeg fikk diagnosen ADHD i 2019.", "nb")
+    assert flag.rule.startswith("nb.health.")
+
+
+def test_partner_of_unknown_gender_is_not_flagged():
+    assert detect_flags("Min fru och jag flyttade till Umeå 2020.", "sv") == []
+
+
+def test_one_passage_can_carry_two_categories():
+    text = "I am Jewish and a board member of the Jewish Community in Copenhagen."
+    categories = {f.category for f in detect_flags(text, "en")}
+    assert categories == {"religion_belief", "ethnic_origin"}
+
+
+def test_flag_span_is_the_sentence_in_a_multi_line_cv():
+    text = "Erfarenhet\n- Projektledare, NCC 2016–2020.\n- Dömd för rattfylleri 2012.\nKörkort B."
+    [flag] = detect_flags(text, "sv")
+    assert flag.text == "Dömd för rattfylleri 2012."
+    assert text[flag.start : flag.end] == flag.text
+
+
+def test_empty_text_has_no_flags():
+    assert detect_flags("", "sv") == []
