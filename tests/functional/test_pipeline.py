@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 import pytest
+from werkzeug.datastructures import MultiDict
 from sqlalchemy import select
 
 from cvbank.cvs.models import Cv, Visibility
@@ -193,7 +194,7 @@ def test_a_hidden_cv_never_leaks_while_cvs_are_hidden_during_searches(
         hidden_before = set(hidden)
         with rt.db.transaction() as session:
             user = session.get(User, recruiter.id)
-            page = search_profiles(session, rt, user, make_query(rt, text="sjuksköterska"))
+            page = search_profiles(session, rt, user, make_query(rt, MultiDict({"q": "sjuksköterska"})))
         leaks += [cv.id for _, cv in page.hits if cv.id in hidden_before]
     thread.join()
     assert leaks == []
