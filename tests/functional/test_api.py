@@ -151,9 +151,7 @@ def test_the_openapi_document_describes_every_route(client: Any, app: Any) -> No
     document = client.get("/api/v1/openapi.json").json
     assert document["openapi"].startswith("3.1")
     routes = {
-        rule.rule.removeprefix("/api/v1")
-        .replace("<cv_id>", "{cv_id}")
-        .replace("<flag_id>", "{flag_id}")
+        re.sub(r"<(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/api/v1/")
     }
