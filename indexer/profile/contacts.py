@@ -29,8 +29,9 @@ _POSTCODE_CITY = re.compile(
     r"(?P<city>[A-ZÅÄÖÆØÜ][\w.\- ]*?)\s*(?:$|,|\||·|•)"
 )
 _LOCATION_LABEL = re.compile(
-    r"^(?:ort|bostadsort|hemort|bor i|bosted|bustad|bopel|bopæl|adress|adresse|address|location|"
-    r"by|hjemsted|based in|lives in|sted|stad|city|kotipaikka)\s*[:\-–]\s*(?P<value>.+)$",
+    r"^(?:(?:ort|bostadsort|hemort|bosted|bustad|bopel|bopæl|adress|adresse|address|location|"
+    r"by|hjemsted|sted|stad|city|kotipaikka)\s*[:\-–]"
+    r"|(?:bor i|bosatt i|bur i|bor på|based in|lives in|living in)[:\s])\s*(?P<value>.+)$",
     re.IGNORECASE,
 )
 _NAME_LABEL = re.compile(r"^(?:namn|navn|nimi|name)\s*[:\-–]\s*(?P<value>.+)$", re.IGNORECASE)
@@ -179,8 +180,15 @@ def _tidy_name(line: str) -> str:
     return line
 
 
+_TITLE_PREFIX = re.compile(
+    r"^(?:cv|curriculum vitae|resume|résumé|meritförteckning)\s*[-–—:|]\s*", re.IGNORECASE
+)
+
+
 def find_name(lines: list[str]) -> str | None:
     """Return the candidate's name from the first lines of a CV."""
+    # "CV – Jonas Kirkegaard": the document's title carries the name.
+    lines = [_TITLE_PREFIX.sub("", line) for line in lines]
     for line in lines[:12]:
         labelled = _NAME_LABEL.match(line)
         if labelled and _is_name(labelled["value"]):
@@ -273,6 +281,11 @@ def _resolve(city: str, gazetteer: Any, country: str | None) -> tuple[str, str |
         if place is not None:
             return place.name, place.country
     return city, country
+
+
+def gazetteer() -> Any:
+    """Return the place-name gazetteer, or None where it is not installed."""
+    return _gazetteer()
 
 
 @cache

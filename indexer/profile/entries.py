@@ -57,7 +57,9 @@ def _split_parts(parts: list[str]) -> list[str]:
         head = first[0] if first else parts[0]
         other = second[0] if second else parts[1]
         if "," in other:
-            other = other.split(",", 1)[0].strip()
+            name, tail = other.split(",", 1)
+            if _is_place(tail.strip()):
+                other = name.strip()
         if "," in head and not _looks_like_org(head):
             pieces = [p.strip() for p in head.split(",")]
             return [pieces[0], pieces[1], other] if len(pieces) > 1 else [head, other]
@@ -69,6 +71,19 @@ def _split_parts(parts: list[str]) -> list[str]:
     if len(pieces) >= 2 and not _looks_like_institution(pieces[0]):
         return pieces
     return [p.strip() for p in only.split(",") if p.strip()]
+
+
+def _is_place(text: str) -> bool:
+    """Tell whether the words after an employer's comma name a town ("…, Göteborg")."""
+    if not text or not text[0].isupper():
+        return False  # "Göteborgs Stad, hemtjänsten": a department, not a town
+    from indexer.profile.contacts import gazetteer
+
+    places = gazetteer()
+    if places is not None:
+        place = places.find_in_text(text)
+        return place is not None and place.name.casefold() == text.casefold()
+    return len(text.split()) <= 2
 
 
 @cache
@@ -142,7 +157,12 @@ def _entries(lines: list[str], *, allow_single: bool) -> list[tuple[list[str], P
     out = []
     for k, (i, period) in enumerate(anchors):
         line = lines[i]
-        rest = _clean(BULLET.sub("", line[: period.span[0]] + "  " + line[period.span[1] :]))
+        before_period, after_period = line[: period.span[0]], line[period.span[1] :]
+        if before_period.rstrip().endswith("(") and ")" in after_period:
+            # "(2015 – 2018, part-time while studying)": the note goes with the period.
+            before_period = before_period.rstrip()[:-1]
+            after_period = after_period.split(")", 1)[1]
+        rest = _clean(BULLET.sub("", before_period + "  " + after_period))
         parts = [rest] if rest else []
         if date_first:
             stop = anchors[k + 1][0] if k + 1 < len(anchors) else len(lines)
@@ -169,15 +189,79 @@ def _entries(lines: list[str], *, allow_single: bool) -> list[tuple[list[str], P
     return out
 
 
+_TITLE_LABEL = re.compile(
+    r"^(?:befattning|titel|tjänst|roll|yrkesroll|stilling|stillingstittel|tittel|stillingsbetegnelse|"
+    r"title|job title|position|role)\s*:\s*(?P<value>.+)$",
+    re.IGNORECASE,
+)
+_EMPLOYER_LABEL = re.compile(
+    r"^(?:arbetsgivare|företag|arbeidsgiver|arbeidsgjevar|firma|arbejdsgiver|virksomhed|"
+    r"employer|company|organisation|organization)\s*:\s*(?P<value>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _read_labelled(lines: list[str]) -> list[RawEntry] | None:
+    """Read entries written as "Period: … / Befattning: … / Arbetsgivare: …" blocks."""
+    if not any(_TITLE_LABEL.match(line) or _EMPLOYER_LABEL.match(line) for line in lines):
+        return None
+    entries: list[RawEntry] = []
+    current: dict[str, object] = {}
+    for line in lines:
+        period = find_period(line)
+        title = _TITLE_LABEL.match(line)
+        employer = _EMPLOYER_LABEL.match(line)
+        # A new period, or a field the current block already has, starts the next entry.
+        if (
+            (period and "period" in current)
+            or (title and "title" in current)
+            or (employer and "employer" in current)
+        ):
+            entries.append(_labelled_entry(current))
+            current = {}
+        if period:
+            current["period"] = period
+        if title:
+            current["title"] = _clean(title["value"])
+        if employer:
+            current["employer"] = _clean(employer["value"])
+    if current:
+        entries.append(_labelled_entry(current))
+    return [e for e in entries if e.first or e.second]
+
+
+def _labelled_entry(fields: dict[str, object]) -> RawEntry:
+    period = fields.get("period")
+    title, employer = fields.get("title"), fields.get("employer")
+    return RawEntry(
+        title if isinstance(title, str) else None,
+        employer if isinstance(employer, str) else None,
+        period.start if isinstance(period, Period) else None,
+        period.end if isinstance(period, Period) else None,
+    )
+
+
 def read_experience(lines: list[str]) -> list[RawEntry]:
     """Read (title, employer, start, end) entries from an experience section."""
-    entries = []
+    labelled = _read_labelled(lines)
+    if labelled is not None:
+        return labelled
+    pairs = []
     for parts, period in _entries(lines, allow_single=False):
         names = _split_parts(parts)
-        title = names[0] if names else None
-        employer = names[1] if len(names) > 1 else None
-        if title and employer and _looks_like_org(title) and not _looks_like_org(employer):
-            title, employer = employer, title
+        pairs.append((names[0] if names else None, names[1] if len(names) > 1 else None, period))
+    # A CV keeps one order throughout: where some lines clearly put the employer first, the
+    # lines that give no clue ("Kiwi Hamar — Butikkmedarbeider") follow the same order.
+    votes = 0
+    for first, second, _ in pairs:
+        if first and second:
+            votes += _looks_like_org(first) - _looks_like_org(second)
+    entries = []
+    for title, employer, period in pairs:
+        if title and employer:
+            title_org, employer_org = _looks_like_org(title), _looks_like_org(employer)
+            if (title_org and not employer_org) or (title_org == employer_org and votes > 0):
+                title, employer = employer, title
         entries.append(RawEntry(title, employer, period.start, period.end))
     return entries
 
@@ -227,7 +311,7 @@ def read_languages(lines: list[str]) -> list[tuple[str, str | None]]:
     for line in lines:
         line = BULLET.sub("", line)
         # "Svenska (modersmål), engelska (flytande)": split on commas outside brackets.
-        items = re.split(r"[,;](?![^()]*\))|\s{3,}|\t|\s\|\s", line)
+        items = re.split(r"[,;](?![^()]*\))|\s{3,}|\t|\s[|·•]\s", line)
         for item in items:
             code, level = _read_language(item)
             if code is None and level is not None and pending is not None:

@@ -78,6 +78,7 @@ def test_links_are_found_as_written():
         (["Ingrid", "Tveit", "ingrid@example.com"], "Ingrid Tveit"),
         (["Erhvervserfaring", "Mette Nielsen"], "Mette Nielsen"),
         (["Karin van der Berg"], "Karin van der Berg"),
+        (["CV – Jonas Kirkegaard", "Kontaktoplysninger"], "Jonas Kirkegaard"),
     ],
 )
 def test_name_is_taken_from_the_first_lines(lines, name):
@@ -100,6 +101,7 @@ def test_no_name_when_first_lines_are_contact_details():
         (["070-1740617 | erik@example.com | Ort: Stockholm"], "Stockholm", None),
         (["Aalborg, Danmark"], "Aalborg", "DK"),
         (["Location: Stavanger, Norway"], "Stavanger", "NO"),
+        (["Kontakt: 481 22 907", "Bor i Hamar"], "Hamar", None),
     ],
 )
 def test_location_is_read_from_the_header(lines, city, country, monkeypatch):

@@ -125,3 +125,43 @@ def test_skill_items_are_split_from_lists_and_bullets():
 def test_sentence_in_skills_section_is_not_a_skill():
     lines = ["Jag har lång erfarenhet av att arbeta i team och att leda projekt i vården"]
     assert read_skill_items(lines) == []
+
+
+def test_labelled_blocks_give_title_and_employer():
+    lines = [
+        "Period: 2019-09 – pågående",
+        "Befattning: Barnskötare",
+        "Arbetsgivare: Uppsala kommun, förskolan Lärkan",
+        "Period: 2016-03 – 2019-08",
+        "Befattning: Elevassistent",
+        "Arbetsgivare: Gottsundaskolan",
+    ]
+    assert read_experience(lines) == [
+        RawEntry("Barnskötare", "Uppsala kommun, förskolan Lärkan", (2019, 9), None),
+        RawEntry("Elevassistent", "Gottsundaskolan", (2016, 3), (2019, 8)),
+    ]
+
+
+def test_employer_first_order_of_the_cv_applies_to_unclear_lines():
+    lines = [
+        "Posten Norge AS — Sjåfør — 2016–nå",
+        "Hedmark Transport AS — Lagermedarbeider — 2011–2016",
+        "Kiwi Hamar — Butikkmedarbeider — 2008–2011",
+    ]
+    assert [(e.first, e.second) for e in read_experience(lines)] == [
+        ("Sjåfør", "Posten Norge AS"),
+        ("Lagermedarbeider", "Hedmark Transport AS"),
+        ("Butikkmedarbeider", "Kiwi Hamar"),
+    ]
+
+
+def test_note_inside_the_period_brackets_is_dropped():
+    lines = ["Cashier — Coop Triangeln (2015 – 2018, part-time while studying)"]
+    assert read_experience(lines) == [
+        RawEntry("Cashier", "Coop Triangeln", (2015, None), (2018, None))
+    ]
+
+
+def test_department_after_the_employers_comma_is_kept():
+    lines = ["Undersköterska", "Göteborgs Stad, hemtjänsten", "2015–2019"]
+    assert read_experience(lines)[0].second == "Göteborgs Stad, hemtjänsten"
