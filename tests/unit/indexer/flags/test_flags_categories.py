@@ -134,3 +134,17 @@ def test_flag_span_is_the_sentence_in_a_multi_line_cv():
 
 def test_empty_text_has_no_flags():
     assert detect_flags("", "sv") == []
+
+
+def test_party_abbreviation_inside_a_word_is_not_a_party():
+    assert detect_flags("SPRÅKKUNSKAPER\nFØRERKORT OG KURS") == []
+
+
+def test_party_name_in_the_genitive_is_still_the_party():
+    text = "Ordförande i Sverigedemokraternas lokalavdelning i Sölvesborg."
+    assert [f.category for f in detect_flags(text, "sv")] == ["political_opinion"]
+
+
+def test_police_certificate_is_not_police_work_in_any_language():
+    text = "Jeg har anmerkninger på politiattesten for tyveri."
+    assert [f.category for f in detect_flags(text)] == ["criminal_offence"]
