@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable
 
 from indexer.errors import QuerySyntaxError
@@ -119,3 +120,41 @@ def leading_fragment(text: str, max_chars: int) -> str:
         return html.escape(text)
     cut = text.rfind(" ", 0, max_chars)
     return html.escape(text[: cut if cut > 0 else max_chars]) + " …"
+
+
+def highlight_pattern(forms: Iterable[str], prefixes: Iterable[str] = ()) -> re.Pattern[str] | None:
+    """Compile a pattern matching whole words in ``forms`` and words starting with ``prefixes``."""
+    alternatives = [re.escape(f) for f in sorted(set(forms), key=len, reverse=True) if f]
+    alternatives += [re.escape(p) + r"[^\W_]*" for p in sorted(set(prefixes)) if p]
+    if not alternatives:
+        return None
+    # Word edges as the index's tokenizer sees them: letters and digits, not "_".
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])", re.IGNORECASE)
+
+
+def best_fragment(text: str, pattern: re.Pattern[str] | None, max_chars: int) -> str:
+    """Return the escaped window of ``text`` with the most matches, each wrapped in ``<mark>``."""
+    spans = (
+        [m.span() for _, m in zip(range(500), pattern.finditer(text), strict=False)]
+        if pattern
+        else []
+    )
+    if not spans:
+        return leading_fragment(text, max_chars)
+    best_start, best_count = spans[0][0], 0
+    for i, (start, _end) in enumerate(spans):
+        count = sum(1 for s, e in spans[i:] if e <= start + max_chars)
+        if count > best_count:
+            best_start, best_count = start, count
+    # Give the first match some context before it, cut at a space.
+    lead = max(0, best_start - max_chars // 5)
+    if lead > 0:
+        space = text.find(" ", lead, best_start)
+        lead = space + 1 if space != -1 else lead
+    stop = min(len(text), lead + max_chars)
+    if stop < len(text):
+        space = text.rfind(" ", best_start, stop)
+        stop = space if space > best_start else stop
+    inside = [(s - lead, e - lead) for s, e in spans if s >= lead and e <= stop]
+    body = highlight_html(text[lead:stop], inside)
+    return ("… " if lead > 0 else "") + body + (" …" if stop < len(text) else "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterable, Mapping
@@ -31,11 +32,11 @@ from indexer.search.base import (
 from indexer.search.common import (
     FACET_SIZE,
     YEARS_BANDS,
+    best_fragment,
     bounding_box,
     check_query,
     distance_km,
-    highlight_html,
-    leading_fragment,
+    highlight_pattern,
     page_window,
 )
 from indexer.search.query import Node, Not, Or, Phrase, Word, positive_terms
@@ -636,29 +637,28 @@ def build_query(query: ProfileQuery, node: Node | None, expand: Expander) -> tan
     return tantivy.Query.boolean_query(clauses)
 
 
-def highlight_query(
-    node: Node | None, field: str, expand: Expander, searcher: tantivy.Searcher
-) -> tantivy.Query | None:
-    """Return the terms to highlight in ``field``: positive words, phrases and prefix expansions."""
-    terms: list[tantivy.Query] = []
+def highlight_forms(
+    node: Node | None, language: str, expand: Expander, searcher: tantivy.Searcher
+) -> tuple[set[str], set[str]]:
+    """Return the words and prefixes to mark in a CV in ``language`` for this query."""
+    stem_field = _STEMMED[language][0] if language in _STEMMED else None
+    forms: set[str] = set()
+    prefixes: set[str] = set()
     for term in positive_terms(node):
         if isinstance(term, Word) and term.prefix:
-            tokens = _analyze("default", term.text)
-            if len(tokens) != 1:
-                continue
-            for expanded, _count in searcher.terms_with_prefix(TEXT, tokens[0], limit=20):
-                terms.extend(_term_queries(field, expanded))
+            prefixes.update(_analyze("default", term.text)[:1])
             continue
         text = term.text if isinstance(term, Word) else " ".join(term.words)
         for variant in {text, *expand(text)}:
-            terms.extend(_term_queries(field, variant))
-    if not terms:
-        return None
-    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in terms])
-
-
-def _term_queries(field: str, text: str) -> list[tantivy.Query]:
-    return [tantivy.Query.term_query(SCHEMA, field, t) for t in _analyze(field, text)]
+            forms.update(_analyze("default", variant))
+        if stem_field is None or isinstance(term, Phrase):
+            continue
+        # The words of the CV that share the query word's stem, as the index found them.
+        for stem in _analyze(stem_field, text):
+            for candidate, _count in searcher.terms_with_prefix(TEXT, stem, limit=50):
+                if _analyze(stem_field, candidate) == [stem]:
+                    forms.add(candidate)
+    return forms, prefixes
 
 
 class _Search:
@@ -671,7 +671,7 @@ class _Search:
         self.node = node
         self.expand = expand
         self.searcher = index.searcher()
-        self._generators: dict[str, tantivy.SnippetGenerator | None] = {}
+        self._patterns: dict[str, re.Pattern[str] | None] = {}
 
     def run(self) -> SearchResult:
         engine_query = build_query(self.query, self.node, self.expand)
@@ -769,24 +769,10 @@ class _Search:
         )
 
     def _snippet(self, language: str, text: str) -> str:
-        field = _STEMMED[language][0] if language in _STEMMED else TEXT
-        generator = self._generator(field)
-        if generator is not None:
-            snippet = generator.snippet_from_doc(tantivy.Document(**{field: text}))
-            fragment: str = snippet.fragment()
-            if fragment and snippet.highlighted():
-                return _fragment_html(fragment, snippet.highlighted())
-        return leading_fragment(text, SNIPPET_CHARS)
-
-    def _generator(self, field: str) -> tantivy.SnippetGenerator | None:
-        if field not in self._generators:
-            hl = highlight_query(self.node, field, self.expand, self.searcher)
-            generator = None
-            if hl is not None:
-                generator = tantivy.SnippetGenerator.create(self.searcher, hl, SCHEMA, field)
-                generator.set_max_num_chars(SNIPPET_CHARS)
-            self._generators[field] = generator
-        return self._generators[field]
+        if language not in self._patterns:
+            forms, prefixes = highlight_forms(self.node, language, self.expand, self.searcher)
+            self._patterns[language] = highlight_pattern(forms, prefixes)
+        return best_fragment(text, self._patterns[language], SNIPPET_CHARS)
 
     def _facets(self, engine_query: tantivy.Query) -> dict[str, tuple[tuple[str, int], ...]]:
         # segment_size far above the vocabulary keeps the counts exact across segments.
@@ -831,16 +817,3 @@ def _count(result: tantivy.SearchResult) -> int:
 def _first(stored: Mapping[str, Any], name: str) -> Any:
     values = stored.get(name)
     return values[0] if values else None
-
-
-def _fragment_html(fragment: str, ranges: Iterable[Any]) -> str:
-    # Tantivy reports byte offsets into the UTF-8 fragment; convert them to characters.
-    encoded = fragment.encode("utf-8")
-    spans = [
-        (
-            len(encoded[: r.start].decode("utf-8", "ignore")),
-            len(encoded[: r.end].decode("utf-8", "ignore")),
-        )
-        for r in ranges
-    ]
-    return highlight_html(fragment, spans)
