@@ -259,7 +259,7 @@ def find_location(lines: list[str]) -> tuple[str | None, str | None]:
     if gazetteer is not None:
         place = gazetteer.find_in_text("\n".join(parts))
         if place is not None:
-            return place.name, place.country
+            return place.name, place.country.upper()
     return None, None
 
 
@@ -276,10 +276,12 @@ def _country_in(text: str) -> str | None:
 
 
 def _resolve(city: str, gazetteer: Any, country: str | None) -> tuple[str, str | None]:
-    if gazetteer is not None:
+    # Keep the town as the candidate wrote it ("Voss", not the gazetteer's "Vossevangen"); the
+    # gazetteer only confirms it is a place and tells the country.
+    if gazetteer is not None and country is None:
         place = gazetteer.find_in_text(city)
         if place is not None:
-            return place.name, place.country
+            return city, place.country.upper()
     return city, country
 
 

@@ -81,8 +81,7 @@ def _is_place(text: str) -> bool:
 
     places = gazetteer()
     if places is not None:
-        place = places.find_in_text(text)
-        return place is not None and place.name.casefold() == text.casefold()
+        return places.find_in_text(text) is not None
     return len(text.split()) <= 2
 
 
