@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) translations  ## Create the virtualenv and install cvbank with its tools
 
 translations: $(STAMP)  ## Compile the UI translations
-	$(BIN)/pybabel compile --use-fuzzy -d cvbank/translations -f -q
+	$(BIN)/pybabel compile -d cvbank/translations --statistics
 
 translations-update: $(STAMP)  ## Extract UI strings and update the .po files
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project cvbank -o cvbank/translations/messages.pot .
