@@ -14,8 +14,10 @@ from ``nb``; ``nordic`` sets sv/nb/da at once and ``all`` sets all four) and its
 
 Rules for ambiguous forms, because a false skill on a CV is worse than a missed one:
 
-1. A form of at most two letters or digits ("C", "R", "Go", "UX", "CE") is matched in free text
-   only with the case written in the data, so "c" or "go" in running text is not a skill.
+1. A one-word form of at most two letters or digits ("C", "R", "Go", "UX", "CE"), or an acronym
+   of at most four capitals ("SQL", "DEI", "LAS", "K3"), is matched in free text only with the
+   case written in the data, so "c", "go" or Nynorsk "dei" in running text is not a skill. Write
+   a lower-case variant as a synonym where people really type one ("usk").
 2. Forms that are also everyday words or too vague on their own ("Go", "vård", "Word",
    "SAP") are ``lookup_only`` or ``cased`` in the data.
 3. A form may belong to two concepts only if ``ambiguous.toml`` declares it; such a form is never
@@ -119,8 +121,11 @@ def _fold(key: Key) -> Key:
     return tuple(part.casefold() for part in key)
 
 
-def _is_short(key: Key) -> bool:
-    return len(key) == 1 and len(key[0]) <= 2 and key[0].isalnum()
+def _is_guarded(cased: Key) -> bool:
+    if len(cased) != 1 or not cased[0].isalnum():
+        return False
+    word = cased[0]
+    return len(word) <= 2 or (len(word) <= 4 and word.isupper())
 
 
 class Taxonomy:
@@ -164,7 +169,7 @@ class Taxonomy:
             if not key:
                 raise TaxonomyError(f"{cid}: empty form {form!r}")
             self._lookup.setdefault(key, set()).add(cid)
-            if _is_short(key):
+            if _is_guarded(_cased_key(form)):
                 self._cased[_cased_key(form)] = cid
             else:
                 self._free[key] = cid
