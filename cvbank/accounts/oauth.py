@@ -134,10 +134,15 @@ def fetch_profile(provider: str, client_secret: str) -> ProviderProfile:
     client = _client(provider)
     label = LABELS[provider]
     try:
-        token = client.authorize_access_token()
         if provider == "facebook":
-            return _facebook_profile(client, token, client_secret)
-        return _oidc_profile(provider, token)
+            return _facebook_profile(client, client.authorize_access_token(), client_secret)
+        # authlib checks the issuer by default but not the audience: both are named here.
+        issuer = client.load_server_metadata()["issuer"]
+        claims_options = {
+            "iss": {"essential": True, "values": [issuer]},
+            "aud": {"essential": True, "values": [client.client_id]},
+        }
+        return _oidc_profile(provider, client.authorize_access_token(claims_options=claims_options))
     except MismatchingStateError as exc:
         log.warning("sign-in with %s: missing or wrong state", provider)
         raise Unauthorized(

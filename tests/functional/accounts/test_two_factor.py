@@ -49,7 +49,7 @@ def test_a_recruiter_enrols_at_first_sign_in_and_gets_in_only_after(
     response = _password(client, recruiter)
     assert response.headers["Location"].endswith("/login/two-factor/setup")
     assert signed_in_uid(client) is None
-    assert client.get("/search").status_code == 302  # nothing else is reachable in between
+    assert client.get("/account").status_code == 302  # nothing else is reachable in between
 
     page = client.get("/login/two-factor/setup").get_data(as_text=True)
     secret = re.search(r'data-secret="([A-Z2-7]+)"', page).group(1)  # type: ignore[union-attr]
@@ -59,7 +59,7 @@ def test_a_recruiter_enrols_at_first_sign_in_and_gets_in_only_after(
     assert done.status_code == 200
     assert len(re.findall(r"<li><code>[0-9a-f]{6}-[0-9a-f]{6}</code></li>", done.text)) == 10
     assert signed_in_uid(client) == str(recruiter.id)
-    assert client.get("/search").status_code == 200
+    assert client.get("/account").status_code == 200
 
 
 def test_an_enrolled_user_must_give_the_code_before_anything_else(
