@@ -3,10 +3,9 @@
 The draft has the shape of ``indexer.profile.Profile.to_dict()`` so that it can be merged into a
 CV profile after the job seeker has reviewed it. Nothing here stores anything.
 
-The archive is checked before anything is inflated, with the same limits as DOCX uploads: entry
-count, total uncompressed size and compression ratio (a ZIP bomb is refused from its central
-directory). Python's zipfile stops each entry at the size its directory declares, so a directory
-that lies cannot make us inflate more than was checked.
+The archive goes through the same checks as DOCX uploads (``indexer.extract.zipguard``): entry
+count, total uncompressed size and compression ratio, read from the central directory before
+anything is inflated, with a larger entry budget because an archive holds more files.
 """
 
 from __future__ import annotations
@@ -19,12 +18,13 @@ from datetime import date
 from typing import Any
 
 from cvbank.errors import ValidationError
+from indexer.errors import ParseError
+from indexer.extract.base import Limits
+from indexer.extract.zipguard import open_checked_zip
 
-MAX_ENTRIES = 2000  # real archives hold a few hundred CSVs at most
-MAX_UNCOMPRESSED = 100 * 1024 * 1024
+# Real archives hold a few hundred small CSVs (plus, in the full export, some media).
+LIMITS = Limits(zip_max_entries=2000, zip_max_uncompressed=100 * 1024 * 1024, zip_max_ratio=100)
 MAX_CSV_BYTES = 5 * 1024 * 1024  # the parts read here are a few kilobytes
-MAX_RATIO = 100
-_RATIO_FLOOR = 1024 * 1024  # below this size a part cannot hurt, however well it compresses
 
 MONTHS = {
     name: i
@@ -87,24 +87,17 @@ def _bad(code: str, message: str) -> ValidationError:
 
 
 def _open(data: bytes) -> zipfile.ZipFile:
+    """Open the archive after the checks DOCX uploads get (indexer.extract.zipguard)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        return open_checked_zip(data, LIMITS)
+    except ParseError as exc:
+        if exc.code == "zip_bomb":
+            raise _bad(
+                "zip_bomb",
+                "This archive cannot be read safely: it unpacks to far more "
+                "than a LinkedIn archive holds.",
+            ) from exc
         raise _bad("corrupt_file", "This file is not a ZIP archive that can be read.") from exc
-    entries = archive.infolist()
-    too_big = _bad(
-        "zip_bomb",
-        "This archive cannot be read safely: it unpacks to far more than a LinkedIn archive holds.",
-    )
-    if len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNCOMPRESSED:
-        raise too_big
-    for entry in entries:
-        if (
-            entry.file_size > _RATIO_FLOOR
-            and entry.file_size / max(entry.compress_size, 1) > MAX_RATIO
-        ):
-            raise too_big
-    return archive
 
 
 def _find(archive: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:
@@ -205,13 +198,8 @@ def parse_archive(data: bytes, *, today: date | None = None) -> dict[str, Any]:
     ]
     primary = next((r for r in emails if r.get("Primary", "").lower() == "yes"), None)
     email_row = primary or next(iter(emails), None)
-    links = [
-        link.strip()
-        for link in re.split(
-            r"[,\s]+", person.get("Websites", "").replace("[", " ").replace("]", " ")
-        )
-        if link.strip().startswith(("http://", "https://"))
-    ]
+    # Websites look like "[PERSONAL:https://…,COMPANY:https://…]".
+    links = re.findall(r"https?://[^\s,\]]+", person.get("Websites", ""))
     return {
         "name": name or None,
         "email": (email_row or {}).get("Email Address") or None,
