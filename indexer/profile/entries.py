@@ -309,8 +309,11 @@ def read_languages(lines: list[str]) -> list[tuple[str, str | None]]:
     pending: str | None = None
     for line in lines:
         line = BULLET.sub("", line)
-        # "Svenska (modersmål), engelska (flytande)": split on commas outside brackets.
-        items = re.split(r"[,;](?![^()]*\))|\s{3,}|\t|\s[|·•]\s", line)
+        items = [
+            piece
+            for chunk in _split_outside_brackets(line)
+            for piece in re.split(r"\s{3,}|\t|\s[|·•]\s", chunk)
+        ]
         for item in items:
             code, level = _read_language(item)
             if code is None and level is not None and pending is not None:
@@ -321,6 +324,21 @@ def read_languages(lines: list[str]) -> list[tuple[str, str | None]]:
                 found[code] = level
                 pending = code
     return list(found.items())
+
+
+def _split_outside_brackets(line: str) -> list[str]:
+    """Split "Svenska (modersmål, tal), engelska (flytande)" on the commas outside brackets."""
+    items, depth, start = [], 0, 0
+    for i, ch in enumerate(line):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch in ",;" and depth == 0:
+            items.append(line[start:i])
+            start = i + 1
+    items.append(line[start:])
+    return items
 
 
 def _read_language(item: str) -> tuple[str | None, str | None]:

@@ -14,6 +14,10 @@ BULLET = re.compile(r"^\s*[•◦▪▫●○■□‣⁃∙·*➢➤►–—-]
 _HEADING_TRIM = re.compile(r"^[\s#*•▪●■►➤\-–—=_|]+|[\s:：.#*=_|\-–—]+$")
 # A heading is a short line; a longer one that starts with a heading word is prose.
 _MAX_HEADING_WORDS = 5
+# What the profile reads of a line and of a CV. Real CV lines are far shorter and real CVs far
+# smaller; the caps keep a hostile or broken text from making the worker's regexes slow.
+MAX_LINE_CHARS = 600
+MAX_TEXT_CHARS = 200_000
 
 
 @dataclass
@@ -82,8 +86,8 @@ def split_sections(text: str) -> Sections:
     """Split *text* into the header and the lines under each heading."""
     sections = Sections()
     current: list[str] = sections.header
-    for raw in text.splitlines():
-        line = raw.strip()
+    for raw in text[:MAX_TEXT_CHARS].splitlines():
+        line = raw.strip()[:MAX_LINE_CHARS]
         # Rules drawn with characters ("=====", "-----") separate; they say nothing.
         if not any(ch.isalnum() for ch in line):
             continue

@@ -165,3 +165,10 @@ def test_note_inside_the_period_brackets_is_dropped():
 def test_department_after_the_employers_comma_is_kept():
     lines = ["Undersköterska", "Göteborgs Stad, hemtjänsten", "2015–2019"]
     assert read_experience(lines)[0].second == "Göteborgs Stad, hemtjänsten"
+
+
+def test_commas_inside_brackets_do_not_split_a_language():
+    assert read_languages(["Svenska (modersmål, tal och skrift), engelska (flytande)"]) == [
+        ("sv", "native"),
+        ("en", "fluent"),
+    ]

@@ -1,6 +1,6 @@
 import pytest
 
-from indexer.profile.sections import heading_kind, split_sections
+from indexer.profile.sections import MAX_LINE_CHARS, heading_kind, split_sections
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,8 @@ def test_heading_with_text_after_a_colon_starts_its_section():
 def test_character_rules_are_dropped():
     sections = split_sections("Ole Hansen\n\nERFARING\n========\n2019–2022 Tømrer, Bygg AS\n")
     assert sections.lines("experience") == ["2019–2022 Tømrer, Bygg AS"]
+
+
+def test_overlong_lines_are_cut_so_parsing_stays_linear():
+    sections = split_sections("Anna Svensson\n" + "Svenska, " * 20_000)
+    assert len(sections.header[1]) == MAX_LINE_CHARS
