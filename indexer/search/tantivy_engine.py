@@ -10,7 +10,6 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-import re
 import shutil
 import threading
 from collections.abc import Iterable, Mapping
@@ -32,11 +31,11 @@ from indexer.search.base import (
 from indexer.search.common import (
     FACET_SIZE,
     YEARS_BANDS,
+    Highlighter,
     best_fragment,
     bounding_box,
     check_query,
     distance_km,
-    highlight_pattern,
     page_window,
 )
 from indexer.search.query import Node, Not, Or, Phrase, Word, positive_terms
@@ -671,7 +670,7 @@ class _Search:
         self.node = node
         self.expand = expand
         self.searcher = index.searcher()
-        self._patterns: dict[str, re.Pattern[str] | None] = {}
+        self._patterns: dict[str, Highlighter] = {}
 
     def run(self) -> SearchResult:
         engine_query = build_query(self.query, self.node, self.expand)
@@ -771,7 +770,7 @@ class _Search:
     def _snippet(self, language: str, text: str) -> str:
         if language not in self._patterns:
             forms, prefixes = highlight_forms(self.node, language, self.expand, self.searcher)
-            self._patterns[language] = highlight_pattern(forms, prefixes)
+            self._patterns[language] = Highlighter(forms, prefixes)
         return best_fragment(text, self._patterns[language], SNIPPET_CHARS)
 
     def _facets(self, engine_query: tantivy.Query) -> dict[str, tuple[tuple[str, int], ...]]:

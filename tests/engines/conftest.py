@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from engine_corpus import CORPUS, abbreviation_expander
+from engine_corpus import CORPUS, abbreviation_expander, no_labels
 
 from indexer.search.base import IndexDocument, SearchEngine
 from indexer.search.vocabulary import Expander
@@ -41,14 +41,18 @@ def _embedded_kit(tmp_path: Path) -> EngineKit:
 
     def make(expand: Expander = abbreviation_expander) -> SearchEngine:
         engine = TantivyEngine(
-            tmp_path / f"index-{next(counter)}", writer=True, heap_size=15_000_000, expand=expand
+            tmp_path / f"index-{next(counter)}",
+            writer=True,
+            heap_size=15_000_000,
+            expand=expand,
+            labeller=no_labels,
         )
         engines.append(engine)
         return engine
 
     def open_reader(engine: SearchEngine) -> SearchEngine:
         assert isinstance(engine, TantivyEngine)
-        return TantivyEngine(engine.path, writer=False, expand=engine._expand)
+        return TantivyEngine(engine.path, writer=False, expand=engine._expand, labeller=no_labels)
 
     kit = EngineKit("embedded", make, open_reader)
     kit.cleanups.append(lambda: [e.close() for e in engines])
@@ -67,14 +71,19 @@ def _elasticsearch_kit() -> EngineKit:
 
     def make(expand: Expander = abbreviation_expander) -> SearchEngine:
         engine = ElasticsearchEngine(
-            url, index_prefix=f"cvbank-test-{uuid.uuid4().hex[:12]}", expand=expand
+            url,
+            index_prefix=f"cvbank-test-{uuid.uuid4().hex[:12]}",
+            expand=expand,
+            labeller=no_labels,
         )
         engines.append(engine)
         return engine
 
     def open_reader(engine: SearchEngine) -> SearchEngine:
         assert isinstance(engine, ElasticsearchEngine)
-        return ElasticsearchEngine(url, index_prefix=engine.index_prefix, expand=engine._expand)
+        return ElasticsearchEngine(
+            url, index_prefix=engine.index_prefix, expand=engine._expand, labeller=no_labels
+        )
 
     kit = EngineKit("elasticsearch", make, open_reader)
     kit.cleanups.append(lambda: [e.drop_all() for e in engines])

@@ -181,3 +181,8 @@ SYNONYMS = {
 def abbreviation_expander(term: str) -> set[str]:
     """Expand abbreviations the way the taxonomy would."""
     return {term, *SYNONYMS.get(term.lower(), set())}
+
+
+def no_labels(concept_id: str) -> set[str]:
+    """Label no skills: the contract corpus uses made-up skill ids, not taxonomy concepts."""
+    return set()

@@ -8,52 +8,54 @@ from indexer.errors import QuerySyntaxError
 from indexer.search.base import ProfileQuery
 from indexer.search.common import (
     MAX_RESULT_WINDOW,
+    Highlighter,
     best_fragment,
     bounding_box,
     check_query,
     distance_km,
     highlight_html,
-    highlight_pattern,
     page_window,
     years_band,
 )
 
 
 def test_highlight_marks_whole_words_only() -> None:
-    pattern = highlight_pattern({"java"})
+    pattern = Highlighter({"java"})
     assert best_fragment("Java and javascript", pattern, 100) == "<mark>Java</mark> and javascript"
 
 
 def test_highlight_marks_words_by_prefix() -> None:
-    pattern = highlight_pattern(set(), {"utveckl"})
+    pattern = Highlighter(set(), {"utveckl"})
     assert best_fragment("Utvecklare, utveckling", pattern, 100) == (
         "<mark>Utvecklare</mark>, <mark>utveckling</mark>"
     )
 
 
 def test_highlight_escapes_everything_outside_the_marks() -> None:
-    pattern = highlight_pattern({"x"})
+    pattern = Highlighter({"x"})
     assert best_fragment("<b>x</b> & <script>", pattern, 100) == (
         "&lt;b&gt;<mark>x</mark>&lt;/b&gt; &amp; &lt;script&gt;"
     )
 
 
 def test_highlight_treats_query_words_as_literals() -> None:
-    pattern = highlight_pattern({"c++", "a.b"})
-    assert pattern is not None
-    assert pattern.search("aXb") is None
+    assert Highlighter({"a.b"}).spans("aXb a.b") == [(4, 7)]
+
+
+def test_highlight_keeps_offsets_when_lower_case_is_longer() -> None:
+    assert Highlighter({"java"}).spans("İİ java") == [(3, 7)]
 
 
 def test_fragment_is_the_window_with_most_matches() -> None:
     text = "java " + "filler " * 100 + "python python python " + "filler " * 100
-    fragment = best_fragment(text, highlight_pattern({"python"}), 80)
+    fragment = best_fragment(text, Highlighter({"python"}), 80)
     assert fragment.count("<mark>python</mark>") == 3
     assert fragment.startswith("… ")
     assert fragment.endswith(" …")
 
 
 def test_fragment_without_matches_is_the_start_of_the_text() -> None:
-    assert best_fragment("Hej <du>", highlight_pattern({"java"}), 100) == "Hej &lt;du&gt;"
+    assert best_fragment("Hej <du>", Highlighter({"java"}), 100) == "Hej &lt;du&gt;"
 
 
 def test_overlapping_spans_are_not_nested() -> None:
