@@ -55,9 +55,16 @@ def test_ids_are_unique(items):
     assert len({item["id"] for item in items}) == len(items)
 
 
-def test_a_fifth_is_held_out(items):
+def test_a_fifth_of_the_tuning_set_is_held_out(items):
     splits = Counter(item["split"] for item in items)
-    assert 0.18 <= splits["holdout"] / len(items) <= 0.22
+    assert 0.18 <= splits["holdout"] / (splits["dev"] + splits["holdout"]) <= 0.22
+
+
+def test_fresh_passages_cover_every_category(items):
+    found = {
+        label["category"] for item in items if item["split"] == "fresh" for label in item["labels"]
+    }
+    assert found == set(CATEGORIES)
 
 
 def test_fixture_cvs_have_enough_sensitive_and_clean_cvs():
