@@ -57,6 +57,9 @@ _FALLBACK = {
     "en": ("en",),
 }
 
+# Nynorsk CVs use the Bokmål forms that are bound to Norwegian.
+_LOCAL_LANGUAGE = {"nn": "nb", "no": "nb"}
+
 # Hyphens and dashes are not tokens, so "B-körkort" and "B körkort" read the same.
 _TOKEN = re.compile(r"(?<![\w.])\.\w+|\w+(?:\+\+|#)?|[^\w\s\-‐‑–—]")
 
@@ -243,6 +246,7 @@ class Taxonomy:
         """Find concepts named in a text, longest form first, without overlaps."""
         tokens = _tokens(text)
         folded, cased = tokens.folded, tokens.cased
+        language = _LOCAL_LANGUAGE.get(language, language) if language else None
         local = self._local.get(language, {}) if language else {}
         longest, free, cased_forms = self._longest, self._free, self._cased
         matches: list[SkillMatch] = []

@@ -14,6 +14,10 @@ def where(gazetteer: Gazetteer, name: str) -> tuple[float, float]:
     return (place.lat, place.lon)
 
 
+def test_load_is_cached() -> None:
+    assert Gazetteer.load() is Gazetteer.load()
+
+
 def test_gazetteer_covers_the_four_nordic_countries(gazetteer: Gazetteer) -> None:
     assert len(gazetteer) >= 600
     for country, name in (("se", "Kiruna"), ("no", "Tromsø"), ("dk", "Rønne"), ("fi", "Oulu")):

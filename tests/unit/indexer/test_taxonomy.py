@@ -14,6 +14,10 @@ def found(taxonomy: Taxonomy, text: str, language: str | None = None) -> list[tu
     return [(m.concept_id, m.label) for m in taxonomy.find_in_text(text, language)]
 
 
+def test_load_is_cached() -> None:
+    assert Taxonomy.load() is Taxonomy.load()
+
+
 def test_taxonomy_has_at_least_800_concepts(taxonomy: Taxonomy) -> None:
     assert len(taxonomy) >= 800
 
@@ -214,6 +218,7 @@ def test_language_bound_forms_match_only_in_their_language(taxonomy: Taxonomy) -
     text = "Körde truck på lagret"
     assert ("certificates.forklift_licence", "truck") not in found(taxonomy, text, "en")
     assert found(taxonomy, text, "sv")[0] == ("logistics.forklift_driving", "truck")
+    assert found(taxonomy, "Køyrde truck på lageret", "nn")[0][0] == "logistics.forklift_driving"
 
 
 def test_every_form_of_every_concept_finds_its_own_concept(taxonomy: Taxonomy) -> None:
