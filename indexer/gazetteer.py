@@ -42,9 +42,10 @@ _LABEL = re.compile(
 # Aarhus C", "00100 Helsinki". The code's shape tells the country.
 _POSTAL = re.compile(
     r"(?<![\w-])(?:(?P<prefix>SE|S|NO|N|DK|FI|FIN)[-\s])?"
-    r"(?P<code>\d{3}\s\d{2}|\d{5}|\d{4})(?!\w)[ \t,]+(?P<rest>[^\n,;|•·]+)",
+    r"(?P<code>\d{3}\s\d{2}|\d{5}|\d{4})(?!\w)[ \t,]+(?P<rest>[^\W\d_][^\n,;|•·]*)",
     re.IGNORECASE,
 )
+_YEAR_RANGE_END = re.compile(r"\d{4}\s*[-–—]\s*\Z")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 
 
@@ -146,14 +147,19 @@ class Gazetteer:
     def find_in_text(self, text: str) -> Place | None:
         """Return the most likely home location named in a CV's text."""
         head = "\n".join(text.splitlines()[:_HEAD_LINES])
-        for area in (head, text):
-            place = self._from_postal_codes(area) or self._from_labels(area)
-            if place:
-                return place
-        return self._from_head(head) or self._most_mentioned(text)
+        return (
+            self._from_postal_codes(head)
+            or self._from_labels(head)
+            or self._from_head(head)
+            or self._from_postal_codes(text)
+            or self._from_labels(text)
+            or self._most_mentioned(text)
+        )
 
     def _from_postal_codes(self, text: str) -> Place | None:
         for m in _POSTAL.finditer(text):
+            if _YEAR_RANGE_END.search(text, 0, m.start()):
+                continue  # "2015–2019 Bergen kommune" is a period of work, not an address
             entry = self._leading_place(m.group("rest"), guarded_ok=True)
             if entry and entry.place.country in _postal_countries(m["code"], m["prefix"]):
                 return entry.place

@@ -144,6 +144,13 @@ def test_prefers_the_contact_block_to_later_mentions(gazetteer: Gazetteer) -> No
     assert gazetteer.find_in_text(cv) == gazetteer.lookup("Umeå")
 
 
+def test_a_period_of_work_is_not_a_postal_code(gazetteer: Gazetteer) -> None:
+    cv = "Kari Hansen\nSykepleier\n\nErfaring\n2015–2019 Bergen kommune\n2019 – 2023 Stavanger"
+    assert gazetteer.find_in_text(cv) == gazetteer.lookup("Bergen")  # first place named
+    cv = "Kari Hansen\nTromsø\n\nErfaring\n2015–2019 Bergen kommune"
+    assert gazetteer.find_in_text(cv) == gazetteer.lookup("Tromsø")
+
+
 def test_a_surname_on_the_name_line_is_not_a_town(gazetteer: Gazetteer) -> None:
     cv = "Anna Lund\nSjuksköterska\nanna.lund@example.se\n\nJobbat i Malmö sedan 2015"
     assert gazetteer.find_in_text(cv) == gazetteer.lookup("Malmö")
