@@ -16,6 +16,7 @@ from indexer.documents import build_document
 from indexer.errors import IndexerError
 from indexer.extract import Limits, extract_isolated
 from indexer.flags import detect_flags
+from indexer.gazetteer import Gazetteer
 from indexer.language import detect_language
 from indexer.profile import build_profile
 from sqlalchemy import select
@@ -164,10 +165,6 @@ def searchable_document(session: Session, rt: Runtime, cv_id: uuid.UUID) -> Any:
 def _geo(profile: dict[str, Any]) -> tuple[float, float] | None:
     location = profile.get("location")
     if not location:
-        return None
-    try:
-        from indexer.gazetteer import Gazetteer
-    except ImportError:
         return None
     place = Gazetteer.load().lookup(location)
     return (place.lat, place.lon) if place else None

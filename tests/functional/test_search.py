@@ -70,7 +70,6 @@ def test_facets_count_only_what_the_recruiter_may_see(recruiter_api: Any,
 
 
 def test_radius_filter_finds_places_nearby(recruiter_api: Any, corpus: dict[str, Any]) -> None:
-    pytest.importorskip("indexer.gazetteer", reason="the gazetteer is not built yet")
     get = recruiter_api()
     near = get("/api/v1/search", query_string={"near": "Kungsbacka", "radius": "40"}).json
     assert [h["cv_id"] for h in near["hits"]] == [str(corpus["ids"]["lager"])]
