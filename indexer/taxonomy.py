@@ -26,8 +26,9 @@ Rules for ambiguous forms, because a false skill on a CV is worse than a missed 
    loading with an error.
 
 Matching works on tokens: words (with a trailing "++" or "#", as in "C++" and "C#"), words with a
-leading dot (".NET") and single punctuation marks. Hyphens and dashes are dropped on both sides,
-so "B-körkort" and "B körkort" are the same form, and case is folded except under rule 1.
+leading dot (".NET") and single punctuation marks. Hyphens, dashes and brackets are dropped on
+both sides, so "B-körkort", "B körkort" and "Driving licence (B)" name the same form, and case is
+folded except under rule 1.
 """
 
 from __future__ import annotations
@@ -60,8 +61,9 @@ _FALLBACK = {
 # Nynorsk CVs use the Bokmål forms that are bound to Norwegian.
 _LOCAL_LANGUAGE = {"nn": "nb", "no": "nb"}
 
-# Hyphens and dashes are not tokens, so "B-körkort" and "B körkort" read the same.
-_TOKEN = re.compile(r"(?<![\w.])\.\w+|\w+(?:\+\+|#)?|[^\w\s\-‐‑–—]")
+# Hyphens, dashes and brackets are not tokens, so "B-körkort", "B körkort" and "Driving licence
+# (B)" read like "driving licence B".
+_TOKEN = re.compile(r"(?<![\w.])\.\w+|\w+(?:\+\+|#)?|[^\w\s\-‐‑–—()\[\]]")
 
 Key = tuple[str, ...]
 

@@ -86,8 +86,9 @@ def test_lookup_is_case_insensitive_and_knows_abbreviations(taxonomy: Taxonomy) 
     assert taxonomy.lookup("sykepleier") == taxonomy.get("care.nurse")
 
 
-def test_lookup_treats_hyphen_and_space_alike(taxonomy: Taxonomy) -> None:
+def test_lookup_treats_hyphen_brackets_and_space_alike(taxonomy: Taxonomy) -> None:
     assert taxonomy.lookup("B körkort") == taxonomy.lookup("B-körkort") is not None
+    assert taxonomy.lookup("Driving licence (B)") == taxonomy.get("certificates.driving_licence_b")
 
 
 def test_lookup_returns_none_for_unknown_and_ambiguous_terms(taxonomy: Taxonomy) -> None:
