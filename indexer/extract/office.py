@@ -4,7 +4,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from indexer.errors import ParseError
+from indexer.errors import ParseError, UnsupportedFile
 from indexer.extract.base import Limits
 from indexer.extract.sniff import decode_legacy
 from indexer.extract.zipguard import open_checked_zip
@@ -29,7 +29,16 @@ def extract_docx(data: bytes, limits: Limits) -> str:
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
+    except ValueError as exc:
+        if "content type" not in str(exc):
+            raise
+        # python-docx reads only ordinary documents, not .docm (macros) or .dotx (templates).
+        raise UnsupportedFile(
+            "This Word file is a template or has macros. Please save it as an ordinary Word "
+            "document (DOCX) or as PDF and upload that.",
+            code="unsupported_format",
+        ) from exc
+    except (PackageNotFoundError, KeyError) as exc:
         raise ParseError(
             "This Word document is damaged or incomplete. Please save it again and upload it.",
             code="corrupt_file",

@@ -142,3 +142,22 @@ def test_docx_zip_check_runs_before_python_docx_reads_it():
     with pytest.raises(ParseError) as caught:
         extract(out.getvalue(), Limits(zip_max_entries=20))
     assert caught.value.code == "zip_bomb"
+
+
+def test_macro_enabled_word_file_is_refused_with_advice():
+    main = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    macro = "application/vnd.ms-word.document.macroEnabled.main+xml"
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(sample("cv.docx"))) as source,
+        zipfile.ZipFile(out, "w") as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(main.encode(), macro.encode())
+            target.writestr(info, data)
+    with pytest.raises(UnsupportedFile) as caught:
+        extract(out.getvalue())
+    assert caught.value.code == "unsupported_format"
+    assert "macros" in caught.value.message
