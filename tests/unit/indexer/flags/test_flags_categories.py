@@ -148,3 +148,19 @@ def test_party_name_in_the_genitive_is_still_the_party():
 def test_police_certificate_is_not_police_work_in_any_language():
     text = "Jeg har anmerkninger på politiattesten for tyveri."
     assert [f.category for f in detect_flags(text)] == ["criminal_offence"]
+
+
+@pytest.mark.parametrize(
+    ("language", "category", "text"),
+    [
+        ("sv", "health", "Tjänstledig 2019 på grund av sjukdom."),
+        ("sv", "trade_union", "Facklig kontaktperson för Vision på socialkontoret."),
+        ("en", "health", "I took a career break in 2019 to recover from a serious illness."),
+    ],
+)
+def test_rules_added_after_the_fresh_batch(language, category, text):
+    assert category in {flag.category for flag in detect_flags(text, language)}
+
+
+def test_volunteering_for_a_church_charity_is_not_a_belief():
+    assert detect_flags("Frivillig i Kirkens Bymisjon, matutdeling hver fredag.", "nb") == []
