@@ -29,12 +29,10 @@ DOCUMENT_SUFFIXES = {".pdf", ".docx", ".odt", ".rtf", ".txt"}
 def run_badfiles(
     directory: Path = BAD_DIR, limits: Limits | None = None, *, echo: bool = True
 ) -> list[dict[str, Any]]:
-    """Run every file of the bad-file corpus through the isolated extractor and report each.
-
-    Rows: ``{"file", "expected", "code", "ok", "wall_ms", "peak_mb", "message"}``; ``peak_mb`` is
-    None when the child was killed before it could measure itself. With ``echo`` the rows are
-    printed as they come.
-    """
+    """Run every file of the bad-file corpus through the isolated extractor and report each."""
+    # Rows: ``{"file", "expected", "code", "ok", "wall_ms", "peak_mb", "message"}``; ``peak_mb`` is
+    # None when the child was killed before it could measure itself. With ``echo`` the rows are
+    # printed as they come.
     limits = limits or Limits(wall_seconds=10.0)
     expected: dict[str, str] = json.loads((directory / "expected.json").read_text())
     rows: list[dict[str, Any]] = []
@@ -72,14 +70,12 @@ def run_badfiles(
 
 
 def time_extraction(paths: list[Path], *, isolated: bool = True) -> dict[str, Any]:
-    """Time extraction per format, in this process and isolated, with pdftotext as reference.
-
-    Returns ``{"formats": {fmt: {"n", "p50_ms", "p95_ms", "docs_per_s", "isolated_p50_ms",
-    "isolated_p95_ms", "peak_mb", "methods"}}, "pdftotext": {...} | None, "errors": [...]}``;
-    formats are pdf, pdf-ocr (scans), docx, odt, rtf, txt.
-    ``p50_ms``/``p95_ms``/``docs_per_s`` are extraction alone on one core (what the child
-    spends); the isolated figures add the child's start-up.
-    """
+    """Time extraction per format, in this process and isolated, with pdftotext as reference."""
+    # Returns ``{"formats": {fmt: {"n", "p50_ms", "p95_ms", "docs_per_s", "isolated_p50_ms",
+    # "isolated_p95_ms", "peak_mb", "methods"}}, "pdftotext": {...} | None, "errors": [...]}``;
+    # formats are pdf, pdf-ocr (scans), docx, odt, rtf, txt.
+    # ``p50_ms``/``p95_ms``/``docs_per_s`` are extraction alone on one core (what the child
+    # spends); the isolated figures add the child's start-up.
     inline: dict[str, list[float]] = defaultdict(list)
     boxed: dict[str, list[float]] = defaultdict(list)
     peaks: dict[str, list[float]] = defaultdict(list)

@@ -126,13 +126,11 @@ def _join_lone_bullets(lines: list[str]) -> list[str]:
 
 
 def _join_hyphenated(lines: list[str]) -> list[str]:
-    """Undo end-of-line hyphenation while keeping the hyphen of real compounds.
-
-    The hyphen is dropped only when a lower-case word of at least two letters is split and the
-    next line goes on in lower case ("utveck-" + "lare"). When the part before the hyphen is an
-    abbreviation or has a capital or digit ("IT-" + "konsult", "B-" + "körkort"), or is a single
-    letter ("e-" + "post"), the hyphen belongs to the word and only the line break goes.
-    """
+    """Undo end-of-line hyphenation while keeping the hyphen of real compounds."""
+    # The hyphen is dropped only when a lower-case word of at least two letters is split and the
+    # next line goes on in lower case ("utveck-" + "lare"). When the part before the hyphen is an
+    # abbreviation or has a capital or digit ("IT-" + "konsult", "B-" + "körkort"), or is a single
+    # letter ("e-" + "post"), the hyphen belongs to the word and only the line break goes.
     out: list[str] = []
     # Pieces of the logical line being built; joined once, so long runs stay linear.
     pieces: list[str] = []

@@ -44,11 +44,9 @@ def _resolve(target: str) -> Callable[[bytes, Limits], Any]:
 
 
 def _peak_rss_kb() -> int | None:
-    """Return the peak resident memory of this process or of its largest child (Tesseract).
-
-    ``ru_maxrss`` of this process would include the parent's size at fork, before exec;
-    ``VmHWM`` belongs to the address space created by exec, so it measures only us.
-    """
+    """Return the peak resident memory of this process or of its largest child (Tesseract)."""
+    # ``ru_maxrss`` of this process would include the parent's size at fork, before exec;
+    # ``VmHWM`` belongs to the address space created by exec, so it measures only us.
     try:
         status = Path("/proc/self/status").read_text()
     except OSError:

@@ -81,10 +81,8 @@ def run_isolated(
     target: str = DEFAULT_TARGET,
     python_path: tuple[str, ...] = (),
 ) -> ChildReport:
-    """Run ``target(data, limits)`` in a limited child and report how it ended.
-
-    ``target`` is a ``module:function`` name; tests point it at functions that crash or hang.
-    """
+    """Run ``target(data, limits)`` in a limited child and report how it ended."""
+    # ``target`` is a ``module:function`` name; tests point it at functions that crash or hang.
     started = time.monotonic()
     # Refuse what needs no parsing before paying for a process.
     if not data:
@@ -165,11 +163,9 @@ def _early(error: IndexerError, started: float) -> ChildReport:
 def _communicate(
     process: subprocess.Popen[bytes], data: bytes, deadline: float
 ) -> tuple[bytes, bytes, bool]:
-    """Feed stdin and drain stdout/stderr until the child closes them or the deadline passes.
-
-    Popen.communicate would reap the child itself and lose its resource usage, so this loop
-    leaves reaping to ``os.wait4``.
-    """
+    """Feed stdin and drain stdout/stderr until the child closes them or the deadline passes."""
+    # Popen.communicate would reap the child itself and lose its resource usage, so this loop
+    # leaves reaping to ``os.wait4``.
     assert process.stdin is not None
     assert process.stdout is not None
     assert process.stderr is not None

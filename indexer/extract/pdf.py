@@ -127,11 +127,9 @@ def pdfminer_text(data: bytes, limits: Limits, *, opened_elsewhere: bool) -> tup
 
 @cache
 def tesseract_languages() -> tuple[str, ...]:
-    """Return the Nordic and English OCR languages the installed Tesseract has, or ().
-
-    Raise when Tesseract is installed but cannot run (under our memory limit, say): telling
-    the job seeker their scan has no text layer would then be wrong.
-    """
+    """Return the Nordic and English OCR languages the installed Tesseract has, or ()."""
+    # Raise when Tesseract is installed but cannot run (under our memory limit, say): telling
+    # the job seeker their scan has no text layer would then be wrong.
     exe = shutil.which("tesseract")
     if exe is None:
         return ()
