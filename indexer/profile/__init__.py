@@ -219,25 +219,25 @@ def find_skills(sections: Sections, language: str) -> list[Skill]:
     if not items:
         # No skills section: the taxonomy finds what it knows anywhere in the CV.
         whole = "\n".join(sections.header + [ln for ls in sections.by_kind.values() for ln in ls])
-        found = {m.concept_id: m for m in taxonomy.find_in_text(whole, language)}
-        return [Skill(taxonomy.label(cid, language), cid) for cid in found]
+        anywhere = {m.concept_id: m for m in taxonomy.find_in_text(whole, language)}
+        return [Skill(taxonomy.label(cid, language), cid) for cid in anywhere]
     skills: list[Skill] = []
     seen: set[str] = set()
+    labels: set[str] = set()
     for item in items:
-        found = taxonomy.find_in_text(item, language)
-        matches = [m for m in found if m.concept_id not in seen]
-        if found and not matches:
-            continue  # the same skill said twice
-        if len(matches) == 1:
-            # One concept per item: keep the candidate's own words and attach the concept.
-            skills.append(Skill(item, matches[0].concept_id))
-        elif matches:
-            skills.extend(
-                Skill(taxonomy.label(m.concept_id, language), m.concept_id) for m in matches
-            )
+        if item.casefold() in labels:
+            continue
+        found: list[str] = list({m.concept_id: m for m in taxonomy.find_in_text(item, language)})
+        fresh = [cid for cid in found if cid not in seen]
+        if len(found) == 1 or (found and not fresh):
+            # One concept per item (or only ones named already): keep the candidate's words.
+            skills.append(Skill(item, found[0]))
+        elif fresh:
+            skills.extend(Skill(taxonomy.label(cid, language), cid) for cid in fresh)
         else:
             skills.append(Skill(item))
-        seen.update(m.concept_id for m in matches)
+        seen.update(found)
+        labels.update(s.label.casefold() for s in skills)
     return skills
 
 

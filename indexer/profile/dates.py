@@ -124,6 +124,17 @@ def find_period(line: str) -> Period | None:
     return None
 
 
+@cache
+def _open_tail() -> re.Pattern[str]:
+    month = rf"(?<!\w)(?:{_alternation(list(_month_names()))})\.?"
+    return re.compile(rf"(?:{month}|{_DASH})\s*$", re.IGNORECASE)
+
+
+def wrapped_date(line: str, following: str) -> bool:
+    """Tell whether a narrow column broke a period across lines: "mars 2023 – februar" / "2024"."""
+    return bool(_open_tail().search(line)) and bool(re.match(rf"{_YEAR}(?!\d)", following))
+
+
 def find_single_date(line: str) -> Period | None:
     """Return a lone date on *line* (an exam year, say) as a period that ends then."""
     _, _, single_re = _patterns()

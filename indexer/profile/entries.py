@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from indexer.profile._data import load
-from indexer.profile.dates import Period, YearMonth, find_period, find_single_date
+from indexer.profile.dates import (
+    Period,
+    YearMonth,
+    find_period,
+    find_single_date,
+    wrapped_date,
+)
 from indexer.profile.sections import BULLET
 
 # Prose (a bullet's continuation, a sentence) is not a title or an employer line.
@@ -121,13 +127,14 @@ def join_wrapped(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
         wrapped = line[:1].islower() or _ORG_TAIL.match(line) or (out and _OPEN_END.search(out[-1]))
-        if (
-            out
-            and wrapped
+        # A line with a date of its own ("januar 2021 – februar") starts something new.
+        continues = (
+            wrapped
             and not BULLET.match(line)
-            and find_period(line) is None
-            and find_period(out[-1]) is None
-        ):
+            and find_single_date(line) is None
+            and find_period(out[-1] if out else "") is None
+        )
+        if out and (wrapped_date(out[-1], line) or continues):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -32,6 +33,12 @@ class Sections:
         return self.by_kind.get(kind, [])
 
 
+def fold(text: str) -> str:
+    """Fold Nordic letters to ASCII: "Språk" and OCR's or a US keyboard's "Sprak" meet."""
+    text = text.casefold().replace("ø", "o").replace("æ", "ae").replace("ß", "ss")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 @cache
 def _heading_words() -> dict[str, str]:
     words: dict[str, str] = {}
@@ -41,6 +48,8 @@ def _heading_words() -> dict[str, str]:
             for name in names:
                 # The first kind that claims a word keeps it ("erfaring" is experience).
                 words.setdefault(name.casefold(), kind)
+    for name, kind in list(words.items()):
+        words.setdefault(fold(name), kind)
     return words
 
 
@@ -62,6 +71,8 @@ def heading_kind(line: str) -> str | None:
     words = _heading_words()
     if key in words:
         return words[key]
+    if fold(key) in words:
+        return words[fold(key)]
     # "Språk och körkort", "Work experience & internships": the heading is the first part.
     for joiner in (" och ", " og ", " & ", " and ", " samt ", " / "):
         if joiner in key:

@@ -181,3 +181,8 @@ def test_json_resume_has_basics_work_and_languages():
     assert resume["education"][0]["studyType"] == "Master i datateknologi"
     assert resume["skills"] == [{"name": "Python", "keywords": []}]
     assert resume["languages"] == [{"language": "no", "fluency": "native"}]
+
+
+def test_skill_said_twice_is_listed_once():
+    profile = build_profile("Kari Nordmann\n\nFerdigheter\nPython, python, SQL\n", "nb")
+    assert [s.label for s in profile.skills] == ["Python", "SQL"]

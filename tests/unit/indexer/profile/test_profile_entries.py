@@ -172,3 +172,20 @@ def test_commas_inside_brackets_do_not_split_a_language():
         ("sv", "native"),
         ("en", "fluent"),
     ]
+
+
+def test_period_broken_across_lines_by_a_narrow_column_is_joined():
+    lines = [
+        "marts 2023 - februar",
+        "2024",
+        "Transportkoordinator",
+        "Lagerhotellet Kolding ApS",
+        "januar 2021 - februar",
+        "2023",
+        "Holdleder",
+        "Nordisk Distribution A/S",
+    ]
+    assert read_experience(lines) == [
+        RawEntry("Transportkoordinator", "Lagerhotellet Kolding ApS", (2023, 3), (2024, 2)),
+        RawEntry("Holdleder", "Nordisk Distribution A/S", (2021, 1), (2023, 2)),
+    ]

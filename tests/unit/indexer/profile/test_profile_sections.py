@@ -70,3 +70,9 @@ def test_character_rules_are_dropped():
 def test_overlong_lines_are_cut_so_parsing_stays_linear():
     sections = split_sections("Anna Svensson\n" + "Svenska, " * 20_000)
     assert len(sections.header[1]) == MAX_LINE_CHARS
+
+
+@pytest.mark.parametrize(("heading", "kind"), [("Sprak", "languages"), ("FARDIGHETER", "skills")])
+def test_heading_without_nordic_letters_is_recognised(heading, kind):
+    # OCR and US keyboards drop the ring and the slash: "Sprak" for "Språk".
+    assert heading_kind(heading) == kind
