@@ -14,7 +14,14 @@ from typing import Any
 
 from indexer.flags.explain import category_label, explanation
 from indexer.flags.ids import find_national_ids
-from indexer.flags.rules import RULE_CATEGORIES, Rule, RuleFileError, all_rules, languages
+from indexer.flags.rules import (
+    RULE_CATEGORIES,
+    Rule,
+    RuleFileError,
+    RuleSet,
+    all_rules,
+    languages,
+)
 from indexer.flags.segment import split_passages
 
 __all__ = [
@@ -75,27 +82,42 @@ def detect_flags(text: str, language: str | None = None) -> list[Flag]:
     rule_sets = all_rules(rule_languages(language))
     for start, end in split_passages(text):
         passage = text[start:end]
-        # Exclusions of every active language apply, so an English rule does not fire on a
-        # Norwegian "pasienter med diabetes" that the Norwegian exclusions recognise.
-        masked: dict[str, list[tuple[int, int]]] = {}
-        for rule_set in rule_sets:
-            spans = masked.setdefault(rule_set.category, [])
-            for pattern in rule_set.exclusions:
-                spans.extend((m.start(), m.end()) for m in pattern.finditer(passage))
-        best: dict[str, Rule] = {}
-        for rule_set in rule_sets:
-            for rule in rule_set.rules:
-                current = best.get(rule.category)
-                if current is not None and current.confidence >= rule.confidence:
-                    continue
-                if _evidence(rule, passage, masked[rule.category]) is not None:
-                    best[rule.category] = rule
         flags.extend(
             Flag(category, start, end, passage, rule.id, rule.confidence)
-            for category, rule in best.items()
+            for category, rule in _best_rules(passage, rule_sets).items()
         )
     flags.sort(key=lambda f: (f.start, f.end, CATEGORIES.index(f.category)))
     return flags
+
+
+def _best_rules(passage: str, rule_sets: tuple[RuleSet, ...]) -> dict[str, Rule]:
+    """Return the most confident firing rule of each category in one passage."""
+    masks: dict[str, list[tuple[int, int]]] = {}
+
+    def masked(category: str) -> list[tuple[int, int]]:
+        # Exclusions are the costly patterns, so they run only once a trigger has matched.
+        # Those of every active language apply, so an English rule does not fire on a
+        # Norwegian "pasienter med diabetes" that the Norwegian exclusions recognise.
+        if category not in masks:
+            masks[category] = [
+                (m.start(), m.end())
+                for rule_set in rule_sets
+                if rule_set.category == category
+                for pattern in rule_set.exclusions
+                for m in pattern.finditer(passage)
+            ]
+        return masks[category]
+
+    best: dict[str, Rule] = {}
+    for rule_set in rule_sets:
+        for rule in rule_set.rules:
+            current = best.get(rule.category)
+            if current is not None and current.confidence >= rule.confidence:
+                continue
+            matches = [m.span() for pattern in rule.triggers for m in pattern.finditer(passage)]
+            if matches and _evidence(rule, passage, masked(rule.category)) is not None:
+                best[rule.category] = rule
+    return best
 
 
 def _evidence(rule: Rule, passage: str, masked: list[tuple[int, int]]) -> str | None:
