@@ -193,12 +193,12 @@ def _short(items: list[Any]) -> str:
     return "; ".join(shown)
 
 
-def extract_text(data: bytes) -> tuple[str, str]:
-    """Return (text, method) of a CV file through the indexer's extractor."""
+def extract_text(data: bytes) -> tuple[str, int | None]:
+    """Return (text, pages) of a CV file through the indexer's extractor."""
     from indexer.extract import extract
 
     extraction = extract(data)
-    return extraction.text, extraction.method
+    return extraction.text, extraction.pages
 
 
 def run_corpus(only: str | None) -> list[Result]:
@@ -214,7 +214,7 @@ def run_corpus(only: str | None) -> list[Result]:
         data = (CORPUS / cv["file"]).read_bytes()
         expected = json.loads((CORPUS / cv["expected"]).read_text(encoding="utf-8"))
         started = time.perf_counter()
-        text, _method = extract_text(data)
+        text, pages = extract_text(data)
         detected = detect_language(text)
         profile = build_profile(text, detected, today=today).to_dict()
         seconds = time.perf_counter() - started
@@ -229,11 +229,15 @@ def run_corpus(only: str | None) -> list[Result]:
                 diffs.append(f"years: expected {expected['years_experience']} got {got}")
         if detected != expected["language"]:
             diffs.append(f"language: expected {expected['language']} got {detected}")
+        fmt = cv["format"]
+        if fmt == "pdf":
+            # The issue's speed target is stated for two-page text PDFs.
+            fmt = f"pdf {pages}p"
         results.append(
             Result(
                 cv["file"],
                 expected["language"],
-                cv["format"],
+                fmt,
                 seconds,
                 detected,
                 counts,
@@ -325,7 +329,7 @@ def pdftotext_reference(results: list[Result]) -> None:
         return
     times = []
     for r in results:
-        if r.fmt != "pdf":
+        if not r.fmt.startswith("pdf "):
             continue
         started = time.perf_counter()
         subprocess.run([exe, "-q", str(CORPUS / r.file), "-"], check=True, capture_output=True)
