@@ -230,7 +230,10 @@ def user_for_token(session: Session, token: str) -> User | None:
     user = session.get(User, row.user_id)
     if user is None or user.status is not UserStatus.ACTIVE:
         return None
-    row.last_used_at = utcnow()
+    now = utcnow()
+    # Recording every use would turn each API read into a write; a minute's precision is enough.
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        row.last_used_at = now
     return user
 
 

@@ -6,13 +6,14 @@ import hashlib
 import json
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from indexer.errors import IndexerError
 from indexer.errors import UnsupportedFile as IndexerUnsupportedFile
 from indexer.extract import sniff
-from sqlalchemy import exists, select
+from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session
 
 from cvbank.accounts.models import Organisation, User, UserStatus
@@ -173,17 +174,17 @@ def delete_cv(session: Session, rt: Runtime, owner: User, cv: Cv) -> None:
 # --- Employers -------------------------------------------------------------------------------
 
 
-def employer_visible_ids(session: Session, org: Organisation, cv_ids: list[uuid.UUID]
-                         ) -> set[uuid.UUID]:
-    """Return which of ``cv_ids`` this organisation may see now, according to the database.
+def employer_visible(session: Session, org: Organisation, cv_ids: Sequence[uuid.UUID]
+                     ) -> dict[uuid.UUID, Cv]:
+    """Return those of ``cv_ids`` this organisation may see now, according to the database.
 
     This is the one check behind every employer path (search hits, CV pages, the API): the CV is
     published, parsed, without open flags, its owner is active and has not blocked ``org``.
     """
     if not cv_ids:
-        return set()
+        return {}
     stmt = (
-        select(Cv.id)
+        select(Cv)
         .join(User, User.id == Cv.owner_id)
         .where(
             Cv.id.in_(cv_ids),
@@ -195,13 +196,13 @@ def employer_visible_ids(session: Session, org: Organisation, cv_ids: list[uuid.
                             SensitiveFlag.decision == Decision.OPEN),
         )
     )
-    return set(session.scalars(stmt))
+    return {cv.id: cv for cv in session.scalars(stmt)}
 
 
 def cv_for_employer(session: Session, org: Organisation | None, cv_id: uuid.UUID | str) -> Cv:
     """Return a CV the organisation may open, or ``NotFound`` (never revealing that it exists)."""
     cv = _get_cv(session, cv_id)
-    if cv is None or org is None or cv.id not in employer_visible_ids(session, org, [cv.id]):
+    if cv is None or org is None or cv.id not in employer_visible(session, org, [cv.id]):
         raise NotFound("No such CV.")
     return cv
 
@@ -209,9 +210,13 @@ def cv_for_employer(session: Session, org: Organisation | None, cv_id: uuid.UUID
 def record_access(session: Session, actor: User, org: Organisation | None, cvs: list[Cv],
                   action: AccessAction) -> None:
     """Log employer accesses so that the candidate can see them."""
-    for cv in cvs:
-        session.add(AccessEvent(actor_id=actor.id, organisation_id=org.id if org else None,
-                                candidate_id=cv.owner_id, cv_id=cv.id, action=action))
+    if cvs:
+        now = utcnow()
+        session.execute(insert(AccessEvent), [
+            {"id": uuid.uuid4(), "actor_id": actor.id, "organisation_id": org.id if org else None,
+             "candidate_id": cv.owner_id, "cv_id": cv.id, "action": action, "at": now}
+            for cv in cvs
+        ])
 
 
 def access_log(session: Session, owner: User, limit: int = 200) -> list[tuple[AccessEvent, str]]:
@@ -246,16 +251,22 @@ def version_content(session: Session, rt: Runtime, cv: Cv, version: CvVersion | 
     version = version or cv.current_version
     if version is None or version.text_sealed is None:
         return None
-    key = wrapped_key(session, cv.owner_id)
-    text = rt.sealer.open(cv.owner_id, key, version.text_sealed).decode()
-    extracted = (json.loads(rt.sealer.open(cv.owner_id, key, version.profile_sealed))
-                 if version.profile_sealed else {})
-    corrections = (json.loads(rt.sealer.open(cv.owner_id, key, version.corrections_sealed))
-                   if version.corrections_sealed else {})
     flags = list(session.scalars(
         select(SensitiveFlag).where(SensitiveFlag.version_id == version.id)
         .order_by(SensitiveFlag.start)
     ))
+    return unseal_content(rt, cv.owner_id, wrapped_key(session, cv.owner_id), version, flags)
+
+
+def unseal_content(rt: Runtime, owner_id: uuid.UUID, key: bytes | None, version: CvVersion,
+                   flags: list[SensitiveFlag]) -> VersionContent:
+    """Open a parsed version's sealed text, profile and corrections with the owner's key."""
+    def open_json(sealed: bytes | None) -> dict[str, Any]:
+        return json.loads(rt.sealer.open(owner_id, key, sealed)) if sealed else {}
+
+    text = rt.sealer.open(owner_id, key, version.text_sealed or b"").decode()
+    extracted = open_json(version.profile_sealed)
+    corrections = open_json(version.corrections_sealed)
     return VersionContent(text=text, profile=effective_profile(extracted, corrections),
                           extracted=extracted, corrections=corrections, flags=flags)
 

@@ -10,6 +10,8 @@ import hashlib
 import json
 import logging
 import uuid
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from indexer.documents import build_document
@@ -19,14 +21,15 @@ from indexer.flags import detect_flags
 from indexer.gazetteer import Gazetteer
 from indexer.language import detect_language
 from indexer.profile import build_profile
+from indexer.search.base import IndexDocument
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cvbank.accounts.models import User, UserStatus
+from cvbank.accounts.models import DataKey, User, UserStatus
 from cvbank.accounts.services import wrapped_key
 from cvbank.cvs.models import Block, Cv, CvState, CvVersion, Visibility
 from cvbank.db import utcnow
-from cvbank.cvs.services import version_content
+from cvbank.cvs.services import unseal_content
 from cvbank.outbox.services import enqueue
 from cvbank.review.models import Decision, SensitiveFlag
 from cvbank.runtime import Runtime
@@ -139,27 +142,51 @@ def _record_failure(rt: Runtime, version_id: uuid.UUID, code: str, message: str)
             enqueue(session, "index_cv", key=str(cv.id), payload={"reason": "failed"})
 
 
-def searchable_document(session: Session, rt: Runtime, cv_id: uuid.UUID) -> Any:
+def searchable_documents(session: Session, rt: Runtime, cv_ids: Sequence[uuid.UUID]
+                         ) -> dict[uuid.UUID, IndexDocument]:
+    """Return the index documents of those CVs that employers may find (a few queries in all).
+
+    A CV is searchable when it is published, parsed, without open flags, and its owner is
+    active. Every flagged span is cut from the document's text (``build_document``).
+    """
+    rows = session.execute(
+        select(Cv, CvVersion, DataKey.wrapped_key)
+        .join(CvVersion, CvVersion.id == Cv.current_version_id)
+        .join(User, User.id == Cv.owner_id)
+        .outerjoin(DataKey, DataKey.user_id == Cv.owner_id)
+        .where(Cv.id.in_(cv_ids), Cv.visibility != Visibility.HIDDEN,
+               Cv.state == CvState.READY, User.status == UserStatus.ACTIVE,
+               CvVersion.text_sealed.is_not(None))
+    ).all()
+    flags: dict[uuid.UUID, list[SensitiveFlag]] = defaultdict(list)
+    for flag in session.scalars(select(SensitiveFlag).where(
+            SensitiveFlag.version_id.in_([version.id for _, version, _ in rows]))):
+        flags[flag.version_id].append(flag)
+    blocks: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for owner_id, org_id in session.execute(select(Block.candidate_id, Block.organisation_id)
+                                            .where(Block.candidate_id.in_(
+                                                {cv.owner_id for cv, _, _ in rows}))):
+        blocks[owner_id].append(str(org_id))
+    documents = {}
+    for cv, version, key in rows:
+        version_flags = flags[version.id]
+        if any(f.decision is Decision.OPEN for f in version_flags):
+            continue
+        content = unseal_content(rt, cv.owner_id, key, version, version_flags)
+        documents[cv.id] = build_document(
+            cv_id=str(cv.id), version_id=str(version.id), visibility=cv.visibility.value,
+            language=version.language, text=content.text, profile=content.profile,
+            title=cv.title, sensitive_spans=[(f.start, f.end) for f in version_flags],
+            blocked_orgs=blocks[cv.owner_id], updated_at=cv.updated_at,
+            geo=_geo(content.profile),
+        )
+    return documents
+
+
+def searchable_document(session: Session, rt: Runtime, cv_id: uuid.UUID
+                        ) -> IndexDocument | None:
     """Return the index document for a CV, or None if employers must not find it."""
-    cv = session.get(Cv, cv_id)
-    if cv is None or cv.visibility is Visibility.HIDDEN or cv.state is not CvState.READY:
-        return None
-    owner = session.get(User, cv.owner_id)
-    version = cv.current_version
-    if owner is None or owner.status is not UserStatus.ACTIVE or version is None:
-        return None
-    content = version_content(session, rt, cv, version)
-    if content is None or any(f.decision is Decision.OPEN for f in content.flags):
-        return None
-    text, profile, flags = content.text, content.profile, content.flags
-    blocked = session.scalars(select(Block.organisation_id).where(Block.candidate_id == owner.id))
-    return build_document(
-        cv_id=str(cv.id), version_id=str(version.id), visibility=cv.visibility.value,
-        language=version.language, text=text, profile=profile, title=cv.title,
-        sensitive_spans=[(f.start, f.end) for f in flags],
-        blocked_orgs=[str(org_id) for org_id in blocked], updated_at=cv.updated_at,
-        geo=_geo(profile),
-    )
+    return searchable_documents(session, rt, [cv_id]).get(cv_id)
 
 
 def _geo(profile: dict[str, Any]) -> tuple[float, float] | None:

@@ -10,12 +10,12 @@ from indexer.search.base import IndexDocument
 from sqlalchemy import func, select
 
 from cvbank.cvs.models import Cv, CvState, Visibility
-from cvbank.cvs.tasks import searchable_document
+from cvbank.cvs.tasks import searchable_documents
 from cvbank.outbox.services import queue_stats
 from cvbank.runtime import Runtime
 
 log = logging.getLogger(__name__)
-BATCH = 200
+BATCH = 500
 
 
 def _documents(rt: Runtime) -> Iterator[IndexDocument]:
@@ -29,11 +29,11 @@ def _documents(rt: Runtime) -> Iterator[IndexDocument]:
             if last is not None:
                 stmt = stmt.where(Cv.id > last)
             ids = list(session.scalars(stmt))
-            documents = [searchable_document(session, rt, cv_id) for cv_id in ids]
+            documents = searchable_documents(session, rt, ids)
         if not ids:
             return
         last = ids[-1]
-        yield from (doc for doc in documents if doc is not None)
+        yield from (documents[cv_id] for cv_id in ids if cv_id in documents)
 
 
 def rebuild_index(rt: Runtime) -> int:

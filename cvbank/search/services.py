@@ -11,12 +11,11 @@ from typing import Any, Protocol
 
 from indexer.errors import QuerySyntaxError, SearchUnavailable
 from indexer.search.base import Hit, ProfileQuery
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cvbank.accounts.models import Organisation, User
 from cvbank.cvs.models import AccessAction, Cv
-from cvbank.cvs.services import employer_visible_ids, record_access
+from cvbank.cvs.services import employer_visible, record_access
 from cvbank.db import utcnow
 from cvbank.errors import Forbidden, ServiceUnavailable, ValidationError
 from cvbank.runtime import Runtime
@@ -177,8 +176,7 @@ def search_profiles(session: Session, rt: Runtime, recruiter: User, query: Profi
             ids.append(uuid.UUID(hit.cv_id))
         except ValueError:
             log.error("index holds a malformed cv id %r", hit.cv_id)
-    allowed = employer_visible_ids(session, org, ids)
-    cvs = {cv.id: cv for cv in session.scalars(select(Cv).where(Cv.id.in_(allowed)))}
+    cvs = employer_visible(session, org, ids)
     shown = [(hit, cvs[uuid.UUID(hit.cv_id)]) for hit in result.hits
              if _uuid_or_none(hit.cv_id) in cvs]
     dropped = len(result.hits) - len(shown)
