@@ -22,6 +22,8 @@ _CANDIDATES = (
     ("no11", re.compile(rf"{_BEFORE}\d{{6}}[ ]?\d{{5}}{_AFTER}")),
     ("hetu", re.compile(rf"{_BEFORE}\d{{6}}[-+A-FU-Y]\d{{3}}[0-9A-Y]{_AFTER}")),
     ("ten", re.compile(rf"{_BEFORE}\d{{6}}[-+]?\d{{4}}{_AFTER}")),
+    # "811218 9876" is how some people type it, but so are phone numbers: needs a context word.
+    ("spaced", re.compile(rf"{_BEFORE}\d{{6}} \d{{4}}(?![\w]|[-./: ]\d)")),
 )
 # Words that say "this is an identity number"; they raise confidence and are required for
 # Danish CPR numbers written without the dash, since CPR has no checksum.
@@ -101,6 +103,10 @@ def _classify(kind: str, number: str, has_context: bool) -> tuple[str, float] | 
         if int(number[0]) >= 4:
             return "id.no.d_nummer", 0.9 + boost
         return "id.no.fodselsnummer", 0.9 + boost
+    if kind == "spaced":
+        if not has_context:
+            return None
+        number = number.replace(" ", "")
     swedish = _swedish(number, boost)
     if swedish is not None:
         return swedish

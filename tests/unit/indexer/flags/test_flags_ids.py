@@ -99,3 +99,16 @@ def test_samordningsnummer_check_rejects_an_ordinary_day():
 def test_samordningsnummer_check_rejects_an_impossible_date():
     # 31 + 60 = 91 in February.
     assert not is_samordningsnummer("810291-1234")
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [("CPR: 211062 5629", "id.dk.cpr"), ("Personnummer 811218 9876", "id.se.personnummer")],
+)
+def test_number_with_a_space_is_found_after_a_context_word(text, rule):
+    [flag] = detect_flags(text)
+    assert flag.rule == rule
+
+
+def test_number_with_a_space_and_no_context_word_is_not_flagged():
+    assert detect_flags("811218 9876") == []
