@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexer.flags import detect_flags
+from indexer.flags import CATEGORIES, detect_flags
 
 POSITIVES = [
     ("sv", "health", "Jag fick diagnosen ADHD 2019."),
@@ -51,41 +51,62 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
-    ("sv", "Som sjuksköterska vårdade jag patienter med diabetes och hjärtsvikt."),
-    ("sv", "Som HR-chef ansvarade jag för MBL-förhandlingar med de fackliga organisationerna."),
-    ("sv", "Redovisningsekonom på Svenska kyrkan, Uppsala stift."),
-    ("sv", "Kriminalvårdare på anstalten Kumla 2010–2018."),
-    ("sv", "Studerade statsvetenskap vid Uppsala universitet."),
-    ("sv", "Modersmålslärare i arabiska och somaliska."),
-    ("sv", "Biomedicinsk analytiker: utförde DNA-analyser på klinisk genetik."),
-    ("sv", "Utbildade personal i hbtq-frågor inför HBTQ-certifiering."),
-    ("sv", "Utdrag ur belastningsregistret kan uppvisas på begäran."),
-    ("nb", "Sykepleier på medisinsk avdeling for pasienter med diabetes."),
-    ("nb", "Som HR-sjef forhandlet jeg med Fagforbundet og de tillitsvalgte."),
-    ("nb", "Regnskapsfører i Den norske kirke, Oslo bispedømme."),
-    ("nb", "Fengselsbetjent ved Ila fengsel og forvaringsanstalt."),
-    ("nb", "Venstre back på fotballaget i sju år."),
-    ("nb", "Solid teknisk bakgrunn fra olje og gass."),
-    ("nb", "Utviklet biometrisk innlogging for BankID-appen."),
-    ("nb", "Politiattest kan fremvises ved ansettelse."),
-    ("nn", "Sjukepleiar for pasientar med diabetes ved Førde sentralsjukehus."),
-    ("nn", "Utvalssekretær som førebudde saker til kommunestyret."),
-    ("nn", "Rekneskapsførar for Den norske kyrkja i Bjørgvin bispedøme."),
-    ("en", "Registered nurse caring for patients with diabetes and heart failure."),
-    ("en", "As HR director I negotiated collective agreements with Unite and GMB."),
-    ("en", "Accountant at the Church of England, Diocese of London."),
-    ("en", "Prison officer at HMP Wakefield 2010–2018."),
-    ("en", "BA in Politics and International Relations, University of Edinburgh."),
-    ("en", "Black belt in judo."),
-    ("en", "Implemented biometric authentication for the bank's mobile app."),
-    ("en", "Delivered training on diversity and inclusion for LGBT+ staff networks."),
-    ("en", "Probation period completed successfully at Volvo."),
-    ("da", "Sygeplejerske på medicinsk afdeling for patienter med diabetes."),
-    ("da", "Som HR-chef forhandlede jeg lokale aftaler med tillidsrepræsentanterne."),
-    ("da", "Bogholder i Folkekirken, Aarhus Stift."),
-    ("da", "Fængselsbetjent i Statsfængslet Østjylland."),
-    ("da", "Højre back på fodboldholdet i otte år."),
-    ("da", "Arbejder godt under pres og holder deadlines."),
+    ("sv", "health", "Som sjuksköterska vårdade jag patienter med diabetes och hjärtsvikt."),
+    ("sv", "trade_union", "Som HR-chef ansvarade jag för MBL-förhandlingar med facket."),
+    ("sv", "religion_belief", "Redovisningsekonom på Svenska kyrkan, Uppsala stift."),
+    ("sv", "criminal_offence", "Kriminalvårdare på anstalten Kumla 2010–2018."),
+    ("sv", "criminal_offence", "Utdrag ur belastningsregistret kan uppvisas på begäran."),
+    ("sv", "political_opinion", "Studerade statsvetenskap vid Uppsala universitet."),
+    ("sv", "ethnic_origin", "Modersmålslärare i arabiska och somaliska."),
+    (
+        "sv",
+        "genetic_biometric",
+        "Biomedicinsk analytiker: utförde DNA-analyser på klinisk genetik.",
+    ),
+    ("sv", "sex_life_orientation", "Utbildade personal i hbtq-frågor inför HBTQ-certifiering."),
+    ("nb", "health", "Sykepleier på medisinsk avdeling for pasienter med diabetes."),
+    ("nb", "trade_union", "Som HR-sjef forhandlet jeg med Fagforbundet og de tillitsvalgte."),
+    ("nb", "religion_belief", "Regnskapsfører i Den norske kirke, Oslo bispedømme."),
+    ("nb", "criminal_offence", "Fengselsbetjent ved Ila fengsel og forvaringsanstalt."),
+    ("nb", "criminal_offence", "Politiattest kan fremvises ved ansettelse."),
+    ("nb", "political_opinion", "Venstre back på fotballaget i sju år."),
+    ("nb", "ethnic_origin", "Solid teknisk bakgrunn fra olje og gass."),
+    ("nb", "genetic_biometric", "Utviklet biometrisk innlogging for BankID-appen."),
+    ("nb", "sex_life_orientation", "Holdt kurs om mangfold og regnbuesertifisering for ansatte."),
+    ("nn", "health", "Sjukepleiar for pasientar med diabetes ved Førde sentralsjukehus."),
+    ("nn", "trade_union", "Forhandla med tillitsvalde som personalsjef i fylkeskommunen."),
+    ("nn", "religion_belief", "Rekneskapsførar for Den norske kyrkja i Bjørgvin bispedøme."),
+    ("nn", "criminal_offence", "Politiattest kan framvisast ved tilsetjing."),
+    ("nn", "political_opinion", "Utvalssekretær som førebudde saker til kommunestyret."),
+    ("nn", "ethnic_origin", "Språk: nynorsk, bokmål, engelsk og nordsamisk."),
+    ("nn", "genetic_biometric", "Bioingeniør som utførte DNA-analysar på laboratoriet."),
+    ("nn", "sex_life_orientation", "Kurs i likestilling og mangfald for tilsette."),
+    ("en", "health", "Registered nurse caring for patients with diabetes and heart failure."),
+    ("en", "trade_union", "As HR director I negotiated collective agreements with Unite and GMB."),
+    ("en", "religion_belief", "Accountant at the Church of England, Diocese of London."),
+    ("en", "criminal_offence", "Prison officer at HMP Wakefield 2010–2018."),
+    ("en", "criminal_offence", "Probation period completed successfully at Volvo."),
+    ("en", "political_opinion", "BA in Politics and International Relations, Edinburgh."),
+    ("en", "ethnic_origin", "Black belt in judo."),
+    ("en", "genetic_biometric", "Implemented biometric authentication for the bank's app."),
+    ("en", "sex_life_orientation", "Delivered training on inclusion for LGBT+ staff networks."),
+    ("da", "health", "Sygeplejerske på medicinsk afdeling for patienter med diabetes."),
+    ("da", "health", "Arbejder godt under pres og holder deadlines."),
+    (
+        "da",
+        "trade_union",
+        "Som HR-chef forhandlede jeg lokale aftaler med tillidsrepræsentanterne.",
+    ),
+    ("da", "religion_belief", "Bogholder i Folkekirken, Aarhus Stift."),
+    ("da", "criminal_offence", "Fængselsbetjent i Statsfængslet Østjylland."),
+    ("da", "political_opinion", "Højre back på fodboldholdet i otte år."),
+    ("da", "ethnic_origin", "Tolk i arabisk og tyrkisk for Udlændingestyrelsen."),
+    (
+        "da",
+        "genetic_biometric",
+        "Bioanalytiker, udførte DNA-analyser på Klinisk Genetisk Afdeling.",
+    ),
+    ("da", "sex_life_orientation", "Holdt oplæg om mangfoldighed og LGBT+ for kommunens ledere."),
 ]
 
 
@@ -95,9 +116,18 @@ def test_sensitive_sentence_is_flagged_in_its_category(language, category, text)
     assert category in {flag.category for flag in flags}
 
 
-@pytest.mark.parametrize(("language", "text"), NEGATIVES)
-def test_work_context_sentence_is_not_flagged(language, text):
+@pytest.mark.parametrize(("language", "category", "text"), NEGATIVES)
+def test_hard_negative_is_not_flagged(language, category, text):
     assert detect_flags(text, language) == []
+
+
+@pytest.mark.parametrize("cases", [POSITIVES, NEGATIVES], ids=["positives", "negatives"])
+def test_cases_cover_every_category_in_every_language(cases):
+    covered = {(language, category) for language, category, _ in cases}
+    rule_categories = [c for c in CATEGORIES if c != "national_id"]
+    assert covered == {
+        (lang, c) for lang in ("sv", "nb", "nn", "en", "da") for c in rule_categories
+    }
 
 
 @pytest.mark.parametrize(("language", "category", "text"), POSITIVES)
