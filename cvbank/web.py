@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 import logging
 import re
 import uuid
@@ -37,6 +39,20 @@ def db_session() -> Session:
     if "db_session" not in g:
         g.db_session = runtime().db.sessionmaker()
     return cast(Session, g.db_session)
+
+
+@contextmanager
+def outside_transaction() -> Iterator[None]:
+    """Commit the request's work so far, so that the block holds no database lock.
+
+    For slow calls to other systems (the search engine): on SQLite a transaction holds the one
+    write lock, and on PostgreSQL an idle transaction holds a connection and its snapshot. What
+    the request does afterwards runs in a new transaction, committed as usual at the end.
+    """
+    db = g.get("db_session")
+    if db is not None and db.in_transaction():
+        commit(db)
+    yield
 
 
 def is_api_request() -> bool:

@@ -16,7 +16,13 @@ from cvbank.cvs.models import AccessAction, Cv
 from cvbank.errors import Conflict, NotFound, ValidationError
 from cvbank.review import services as review
 from cvbank.search import services as search
-from cvbank.web import current_user, db_session, login_required, runtime
+from cvbank.web import (
+    current_user,
+    db_session,
+    login_required,
+    outside_transaction,
+    runtime,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -257,7 +263,10 @@ def search_cvs() -> Any:
     if not search.has_criteria(query):
         raise ValidationError("q", "Give a search text in 'q' or at least one filter.",
                               code="missing_query")
-    page = search.search_profiles(db_session(), runtime(), _user(), query)
+    org = search.recruiter_organisation(_user())
+    with outside_transaction():
+        query, result = search.run_query(runtime(), org, query)
+    page = search.visible_page(db_session(), _user(), org, query, result)
     return jsonify(
         total=page.total,
         page=query.page,

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from indexer.errors import QuerySyntaxError, SearchUnavailable
-from indexer.search.base import Hit, ProfileQuery
+from indexer.search.base import Hit, ProfileQuery, SearchResult
 from sqlalchemy.orm import Session
 
 from cvbank.accounts.models import Organisation, User
@@ -157,28 +157,26 @@ def has_criteria(query: ProfileQuery) -> bool:
                 or query.updated_since)
 
 
-def search_profiles(session: Session, rt: Runtime, recruiter: User, query: ProfileQuery
-                    ) -> SearchPage:
-    """Search for a recruiter; every hit is re-checked against the database before it is shown."""
-    org = recruiter_organisation(recruiter)
+def run_query(rt: Runtime, org: Organisation, query: ProfileQuery
+              ) -> tuple[ProfileQuery, SearchResult]:
+    """Ask the engine, filtered for ``org``; touches no database (call it outside a transaction)."""
     query = dataclasses.replace(query, organisation_id=str(org.id))
     try:
-        result = rt.search_engine().search(query)
+        return query, rt.search_engine().search(query)
     except QuerySyntaxError as exc:
         raise ValidationError("q", exc.message, code="bad_query") from exc
     except SearchUnavailable as exc:
         log.error("search engine unavailable: %s", exc)
         raise ServiceUnavailable("Search is unavailable right now. Please try again shortly.",
                                  code="search_unavailable") from exc
-    ids = []
-    for hit in result.hits:
-        try:
-            ids.append(uuid.UUID(hit.cv_id))
-        except ValueError:
-            log.error("index holds a malformed cv id %r", hit.cv_id)
-    cvs = employer_visible(session, org, ids)
-    shown = [(hit, cvs[uuid.UUID(hit.cv_id)]) for hit in result.hits
-             if _uuid_or_none(hit.cv_id) in cvs]
+
+
+def visible_page(session: Session, recruiter: User, org: Organisation, query: ProfileQuery,
+                 result: SearchResult) -> SearchPage:
+    """Keep the hits the database says ``org`` may see now, and log their appearance."""
+    cvs = employer_visible(session, org, [i for hit in result.hits
+                                          if (i := _uuid_or_none(hit.cv_id)) is not None])
+    shown = [(hit, cvs[i]) for hit in result.hits if (i := _uuid_or_none(hit.cv_id)) in cvs]
     dropped = len(result.hits) - len(shown)
     if dropped:
         # The index lags behind the database (a CV was just hidden, blocked or deleted).
@@ -189,8 +187,17 @@ def search_profiles(session: Session, rt: Runtime, recruiter: User, query: Profi
                       facets=facets)
 
 
+def search_profiles(session: Session, rt: Runtime, recruiter: User, query: ProfileQuery
+                    ) -> SearchPage:
+    """Search for a recruiter; every hit is re-checked against the database before it is shown."""
+    org = recruiter_organisation(recruiter)
+    query, result = run_query(rt, org, query)
+    return visible_page(session, recruiter, org, query, result)
+
+
 def _uuid_or_none(value: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(value)
     except ValueError:
+        log.error("index holds a malformed cv id %r", value)
         return None

@@ -16,7 +16,13 @@ from cvbank.cvs import services as cv_services
 from cvbank.cvs.models import AccessAction
 from cvbank.errors import CvbankError
 from cvbank.search import services
-from cvbank.web import current_user, db_session, login_required, runtime
+from cvbank.web import (
+    current_user,
+    db_session,
+    login_required,
+    outside_transaction,
+    runtime,
+)
 
 bp = Blueprint("search", __name__)
 
@@ -93,7 +99,9 @@ def search() -> Any:
     try:
         query = services.make_query(runtime(), request.args)
         if services.has_criteria(query):
-            page = services.search_profiles(db_session(), runtime(), user, query)
+            with outside_transaction():
+                query, result = services.run_query(runtime(), org, query)
+            page = services.visible_page(db_session(), user, org, query, result)
     except CvbankError as exc:
         if exc.status == 503:
             raise
