@@ -681,20 +681,28 @@ class _Search:
             )
         offset, limit = page_window(self.query)
         by_recency = self.query.sort == "recent" or self.node is None
+        # With facets, the aggregation counts the matches too, so the top-k search may skip
+        # counting (and prune by score) instead of visiting every match a second time.
+        count = not self.query.facets
         if by_recency:
             result = self.searcher.search(
                 engine_query,
                 limit=max(limit, 1),
+                count=count,
                 offset=offset,
                 order_by_field="updated_at",
                 order=tantivy.Order.Desc,
             )
         else:
-            result = self.searcher.search(engine_query, limit=max(limit, 1), offset=offset)
-        total = _count(result)
+            result = self.searcher.search(
+                engine_query, limit=max(limit, 1), count=count, offset=offset
+            )
         raw_hits = result.hits[:limit]
         hits = tuple(self._hit(score, address, by_recency) for score, address in raw_hits)
-        facets = self._facets(engine_query) if self.query.facets else {}
+        if self.query.facets:
+            total, facets = self._facets(engine_query)
+        else:
+            total, facets = _count(result), {}
         return SearchResult(total=total, hits=hits, facets=facets)
 
     def _geo_clause(self, engine_query: tantivy.Query) -> tantivy.Query | None:
@@ -773,7 +781,10 @@ class _Search:
             self._patterns[language] = Highlighter(forms, prefixes)
         return best_fragment(text, self._patterns[language], SNIPPET_CHARS)
 
-    def _facets(self, engine_query: tantivy.Query) -> dict[str, tuple[tuple[str, int], ...]]:
+    def _facets(
+        self, engine_query: tantivy.Query
+    ) -> tuple[int, dict[str, tuple[tuple[str, int], ...]]]:
+        """Return the number of matches and their facet counts."""
         # segment_size far above the vocabulary keeps the counts exact across segments.
         terms = {"size": FACET_SIZE, "segment_size": 100_000}
         spec = {
@@ -786,6 +797,8 @@ class _Search:
                     "ranges": [_range(label, low, high) for label, low, high in YEARS_BANDS],
                 }
             },
+            # Every document has exactly one updated_at, so this counts the matches.
+            "matches": {"value_count": {"field": "updated_at"}},
         }
         result = self.searcher.aggregate(engine_query, spec)
         facets: dict[str, tuple[tuple[str, int], ...]] = {}
@@ -796,7 +809,7 @@ class _Search:
         facets["years"] = tuple(
             (label, counts[label]) for label, _low, _high in YEARS_BANDS if counts.get(label)
         )
-        return facets
+        return int(result["matches"]["value"]), facets
 
 
 def _range(label: str, low: float | None, high: float | None) -> dict[str, str | float]:

@@ -365,6 +365,14 @@ def test_facets_follow_the_query(engine: SearchEngine) -> None:
     assert dict(facets["location"]) == {"Malmö": 1, "København": 1}
 
 
+@pytest.mark.parametrize("text", ["", "triage", "sjuksköterska OR kotlin", "-triage"])
+def test_total_is_the_same_with_and_without_facets(engine: SearchEngine, text: str) -> None:
+    with_facets = engine.search(ProfileQuery(text=text, organisation_id=BLOCKED_ORG))
+    without = engine.search(ProfileQuery(text=text, organisation_id=BLOCKED_ORG, facets=False))
+    assert with_facets.total == without.total
+    assert with_facets.total == len(find(engine, text, organisation_id=BLOCKED_ORG))
+
+
 def test_facets_can_be_turned_off(engine: SearchEngine) -> None:
     assert engine.search(ProfileQuery(facets=False)).facets == {}
 
