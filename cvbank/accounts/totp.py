@@ -55,7 +55,7 @@ def enrol_totp(session: Session, user: User, secret: str, code: str | None = Non
     """
     try:
         pyotp.TOTP(secret).now()
-    except Exception as exc:  # pyotp raises binascii/ValueError flavours for bad base32
+    except (ValueError, TypeError) as exc:  # binascii.Error is a ValueError
         raise ValidationError(
             "secret", "That is not a valid TOTP secret.", code="invalid_secret"
         ) from exc

@@ -51,3 +51,13 @@ def test_the_provisioning_uri_names_cvbank_and_the_account(secret: str) -> None:
     assert uri.startswith("otpauth://totp/cvbank:nora%40example.com?")
     assert f"secret={secret}" in uri
     assert "issuer=cvbank" in uri
+
+
+def test_a_secret_that_is_not_base32_is_refused() -> None:
+    from cvbank.accounts.models import User
+    from cvbank.accounts.totp import enrol_totp
+    from cvbank.errors import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        enrol_totp(None, User(), "not base32!")  # type: ignore[arg-type]
+    assert error.value.code == "invalid_secret"
