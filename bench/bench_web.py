@@ -55,21 +55,39 @@ def _rows(rt: Any, n: int, owners: list[tuple[uuid.UUID, bytes]]) -> Iterator[tu
         owner_id, key = owners[i // CVS_PER_OWNER]
         cv_id, version_id = uuid.uuid4(), uuid.uuid4()
         profile = {
-            "headline": doc.title, "location": doc.location,
+            "headline": doc.title,
+            "location": doc.location,
             "years_experience": doc.years_experience,
             "skills": [{"label": s, "concept_id": s} for s in doc.skills],
             "languages": [{"language": lang, "level": None} for lang in doc.languages],
         }
-        cvs.append({"id": cv_id, "owner_id": owner_id, "title": doc.title,
-                    "visibility": Visibility.VISIBLE, "state": CvState.READY,
-                    "created_at": doc.updated_at, "updated_at": doc.updated_at})
-        versions.append({
-            "id": version_id, "cv_id": cv_id, "number": 1, "file_ref": "0" * 32,
-            "filename": "cv.pdf", "sha256": "0" * 64, "mime": "application/pdf", "size": 1,
-            "language": doc.language, "parsed_at": doc.updated_at,
-            "text_sealed": rt.sealer.seal(owner_id, key, doc.text.encode()),
-            "profile_sealed": rt.sealer.seal(owner_id, key, json.dumps(profile).encode()),
-        })
+        cvs.append(
+            {
+                "id": cv_id,
+                "owner_id": owner_id,
+                "title": doc.title,
+                "visibility": Visibility.VISIBLE,
+                "state": CvState.READY,
+                "created_at": doc.updated_at,
+                "updated_at": doc.updated_at,
+            }
+        )
+        versions.append(
+            {
+                "id": version_id,
+                "cv_id": cv_id,
+                "number": 1,
+                "file_ref": "0" * 32,
+                "filename": "cv.pdf",
+                "sha256": "0" * 64,
+                "mime": "application/pdf",
+                "size": 1,
+                "language": doc.language,
+                "parsed_at": doc.updated_at,
+                "text_sealed": rt.sealer.seal(owner_id, key, doc.text.encode()),
+                "profile_sealed": rt.sealer.seal(owner_id, key, json.dumps(profile).encode()),
+            }
+        )
         if len(cvs) == BATCH:
             yield cvs, versions
             cvs, versions = [], []
@@ -80,10 +98,12 @@ def _rows(rt: Any, n: int, owners: list[tuple[uuid.UUID, bytes]]) -> Iterator[tu
 def build(rt: Any, n: int) -> str:
     """Fill the database with N CVs and a recruiter; return the recruiter's API token."""
     with rt.db.transaction() as session:
-        org = create_organisation(session, name="Bench AB",
-                                  subscription_until=utcnow() + timedelta(days=30))
-        recruiter = create_user(session, rt.sealer, email="bench@example.com",
-                                password=PASSWORD, role=Role.RECRUITER)
+        org = create_organisation(
+            session, name="Bench AB", subscription_until=utcnow() + timedelta(days=30)
+        )
+        recruiter = create_user(
+            session, rt.sealer, email="bench@example.com", password=PASSWORD, role=Role.RECRUITER
+        )
         add_recruiter(session, org, recruiter)
         token = issue_api_token(session, recruiter, "bench")
         owners = []
@@ -130,9 +150,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="cvbank-bench-web-"))
     url = f"sqlite:///{workdir / 'cvbank.db'}"
     upgrade(url)
-    settings = {"env": "testing", "var_dir": workdir, "database_url": url,
-                "secret_key": "bench", "master_key": base64.b64encode(b"b" * 32).decode(),
-                "rate_limits_enabled": False}
+    settings = {
+        "env": "testing",
+        "var_dir": workdir,
+        "database_url": url,
+        "secret_key": "bench",
+        "master_key": base64.b64encode(b"b" * 32).decode(),
+        "rate_limits_enabled": False,
+    }
     app = create_app(settings)
     rt = app.extensions["cvbank"]
     started = time.perf_counter()
@@ -153,7 +178,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     def client(offset: int) -> None:
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {token}"
-        for params in mix[offset::args.clients]:
+        for params in mix[offset :: args.clients]:
             t0 = time.perf_counter()
             response = session.get(base, params=params, timeout=30)
             elapsed = (time.perf_counter() - t0) * 1000
@@ -163,8 +188,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     errors.append(response.status_code)
 
     for params in mix[:20]:  # warm the engine's reader and the page cache
-        requests.get(base, params=params, headers={"Authorization": f"Bearer {token}"},
-                     timeout=30)
+        requests.get(base, params=params, headers={"Authorization": f"Bearer {token}"}, timeout=30)
     started = time.perf_counter()
     threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
     for t in threads:
@@ -175,9 +199,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     server.shutdown()
     rt.close()
     return {
-        "n": args.n, "clients": args.clients, "requests": len(latencies),
-        "errors": len(errors), "load_seconds": round(loaded, 1),
-        "rebuild_seconds": round(rebuilt, 1), "indexed": indexed,
+        "n": args.n,
+        "clients": args.clients,
+        "requests": len(latencies),
+        "errors": len(errors),
+        "load_seconds": round(loaded, 1),
+        "rebuild_seconds": round(rebuilt, 1),
+        "indexed": indexed,
         "rebuild_docs_per_second": round(indexed / rebuilt) if rebuilt else None,
         "throughput_rps": round(len(latencies) / wall, 1),
         "p50_ms": round(percentile(latencies, 50), 1),

@@ -34,11 +34,14 @@ def select_locale() -> str | None:
     return request.accept_languages.best_match(locales) or runtime().settings.default_locale
 
 
-def create_app(config: dict[str, Any] | Settings | None = None, *,
-               runtime: Runtime | None = None) -> Flask:
+def create_app(
+    config: dict[str, Any] | Settings | None = None, *, runtime: Runtime | None = None
+) -> Flask:
     """Assemble the web application."""
     settings = config if isinstance(config, Settings) else load_settings(config)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
     app = Flask(__name__)
     app.config.update(

@@ -41,8 +41,10 @@ pass_ctx = click.make_pass_decorator(Context, ensure=True)
 @click.option("-v", "--verbose", is_flag=True, help="Log debug messages.")
 def main(verbose: bool) -> None:
     """cvbank: a self-hostable CV database."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
 
 
 @main.command()
@@ -107,8 +109,14 @@ def db_upgrade(ctx: Context, revision: str) -> None:
 
 
 def _password_option(env: str) -> Any:
-    return click.option("--password", envvar=env, prompt=True, hide_input=True,
-                        confirmation_prompt=True, help=f"Or set {env}.")
+    return click.option(
+        "--password",
+        envvar=env,
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        help=f"Or set {env}.",
+    )
 
 
 @main.command("create-admin")
@@ -122,8 +130,9 @@ def create_admin(ctx: Context, email: str, password: str) -> None:
 
     rt = ctx.runtime
     with rt.db.transaction() as session:
-        create_user(session, rt.sealer, email=email, password=password, role=Role.ADMIN,
-                    verified=True)
+        create_user(
+            session, rt.sealer, email=email, password=password, role=Role.ADMIN, verified=True
+        )
     click.echo(f"admin {email} created")
 
 
@@ -131,8 +140,9 @@ def create_admin(ctx: Context, email: str, password: str) -> None:
 @click.argument("name")
 @click.option("--org-number", default=None)
 @click.option("--seats", default=5, show_default=True, type=int)
-@click.option("--months", default=12, show_default=True, type=int,
-              help="Subscription length from today.")
+@click.option(
+    "--months", default=12, show_default=True, type=int, help="Subscription length from today."
+)
 @pass_ctx
 def create_org(ctx: Context, name: str, org_number: str | None, seats: int, months: int) -> None:
     """Create an employer organisation with a subscription."""
@@ -143,8 +153,13 @@ def create_org(ctx: Context, name: str, org_number: str | None, seats: int, mont
 
     rt = ctx.runtime
     with rt.db.transaction() as session:
-        org = create_organisation(session, name=name, org_number=org_number, seats=seats,
-                                  subscription_until=utcnow() + timedelta(days=30 * months))
+        org = create_organisation(
+            session,
+            name=name,
+            org_number=org_number,
+            seats=seats,
+            subscription_until=utcnow() + timedelta(days=30 * months),
+        )
         click.echo(f"organisation {org.name} created with id {org.id}")
 
 
@@ -162,8 +177,15 @@ def create_recruiter(ctx: Context, org_name: str, email: str, name: str, passwor
     rt = ctx.runtime
     with rt.db.transaction() as session:
         org = find_organisation(session, org_name)
-        user = create_user(session, rt.sealer, email=email, password=password, name=name,
-                           role=Role.RECRUITER, verified=True)
+        user = create_user(
+            session,
+            rt.sealer,
+            email=email,
+            password=password,
+            name=name,
+            role=Role.RECRUITER,
+            verified=True,
+        )
         add_recruiter(session, org, user)
     click.echo(f"recruiter {email} created in {org_name}")
 
@@ -192,15 +214,18 @@ def jobs(ctx: Context, parked: bool, retry_id: int | None, retry_all: bool) -> N
         click.echo("pending {pending}, leased {leased}, parked {parked}".format(**stats))
         for job in session.scalars(stmt.limit(200)):
             status = "PARKED" if job.parked else "pending"
-            click.echo(f"{job.id:>6} {status:<7} {job.kind:<14} {job.key:<38} "
-                       f"attempts={job.attempts} run_after={job.run_after:%Y-%m-%d %H:%M:%S}")
+            click.echo(
+                f"{job.id:>6} {status:<7} {job.kind:<14} {job.key:<38} "
+                f"attempts={job.attempts} run_after={job.run_after:%Y-%m-%d %H:%M:%S}"
+            )
             if job.error:
                 click.echo(f"       error: {job.error.splitlines()[-1][:200]}")
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False,
-                                                                   path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line per file.")
 def parse(files: tuple[Path, ...], as_json: bool) -> None:
     """Extract text and a profile from CV files, as the worker would."""
@@ -212,14 +237,25 @@ def parse(files: tuple[Path, ...], as_json: bool) -> None:
 
     failed = False
     for path in files:
-        result: dict[str, Any] = {"file": str(path), "ok": False, "error": None,
-                                  "language": None, "text": None, "profile": None, "flags": []}
+        result: dict[str, Any] = {
+            "file": str(path),
+            "ok": False,
+            "error": None,
+            "language": None,
+            "text": None,
+            "profile": None,
+            "flags": [],
+        }
         try:
             text = extract_isolated(path.read_bytes()).text
             language = detect_language(text)
-            result.update(ok=True, language=language, text=text,
-                          profile=build_profile(text, language).to_dict(),
-                          flags=[f.to_dict() for f in detect_flags(text, language)])
+            result.update(
+                ok=True,
+                language=language,
+                text=text,
+                profile=build_profile(text, language).to_dict(),
+                flags=[f.to_dict() for f in detect_flags(text, language)],
+            )
         except IndexerError as exc:
             failed = True
             result["error"] = {"code": exc.code, "message": exc.message}
@@ -227,9 +263,11 @@ def parse(files: tuple[Path, ...], as_json: bool) -> None:
             click.echo(json.dumps(result, ensure_ascii=False))
         elif result["ok"]:
             profile = result["profile"]
-            click.echo(f"{path}: {result['language']}, {len(text)} characters, "
-                       f"name={profile.get('name')!r}, {len(profile.get('experience', []))} "
-                       f"job(s), {len(result['flags'])} flag(s)")
+            click.echo(
+                f"{path}: {result['language']}, {len(text)} characters, "
+                f"name={profile.get('name')!r}, {len(profile.get('experience', []))} "
+                f"job(s), {len(result['flags'])} flag(s)"
+            )
         else:
             click.echo(f"{path}: {result['error']['code']}: {result['error']['message']}")
     sys.exit(1 if failed else 0)
@@ -248,8 +286,10 @@ def flags(as_json: bool, language: str | None) -> None:
         click.echo(json.dumps([f.to_dict() for f in found], ensure_ascii=False))
         return
     for flag in found:
-        click.echo(f"{flag.start}-{flag.end} {flag.category} ({flag.rule}, "
-                   f"{flag.confidence:.2f}): {flag.text}")
+        click.echo(
+            f"{flag.start}-{flag.end} {flag.category} ({flag.rule}, "
+            f"{flag.confidence:.2f}): {flag.text}"
+        )
 
 
 @main.command()
@@ -279,8 +319,12 @@ def index_status(ctx: Context) -> None:
 
 
 @main.command("seed-demo")
-@click.option("--fixtures", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("fixtures/cvs"), show_default=True)
+@click.option(
+    "--fixtures",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("fixtures/cvs"),
+    show_default=True,
+)
 @pass_ctx
 def seed_demo(ctx: Context, fixtures: Path) -> None:
     """Load demo organisations, recruiters and candidates with CVs (idempotent)."""

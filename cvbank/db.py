@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
@@ -56,13 +56,19 @@ class Base(DeclarativeBase):
     """Base class of every cvbank model."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
 
 
 def enum_type(kind: type[enum.Enum], name: str) -> Enum:
     """Store an enum by its value as a short string (no native enum: migrations stay simple)."""
-    return Enum(kind, name=name, values_callable=lambda e: [m.value for m in e],
-                native_enum=False, length=20, validate_strings=True)
+    return Enum(
+        kind,
+        name=name,
+        values_callable=lambda e: [m.value for m in e],
+        native_enum=False,
+        length=20,
+        validate_strings=True,
+    )
 
 
 UuidPk = Annotated[uuid.UUID, mapped_column(primary_key=True, default=uuid.uuid4)]

@@ -33,8 +33,9 @@ HIDDEN_EVERY = 3
 def seed(rt: Runtime, fixtures: Path) -> Iterator[str]:
     """Create the demo data once; yield lines to print, ending with the demo logins."""
     with rt.db.transaction() as session:
-        exists = session.scalar(select(Organisation).where(
-            Organisation.name == ORGANISATIONS[0][0]))
+        exists = session.scalar(
+            select(Organisation).where(Organisation.name == ORGANISATIONS[0][0])
+        )
     if exists is None:
         yield from _create(rt, fixtures)
     else:
@@ -50,17 +51,40 @@ def _create(rt: Runtime, fixtures: Path) -> Iterator[str]:
     files = sorted(p for p in fixtures.glob("*") if p.suffix.lower() in CV_SUFFIXES)
     with rt.db.transaction() as session:
         for name, number, email, person in ORGANISATIONS:
-            org = create_organisation(session, name=name, org_number=number, seats=5,
-                                      subscription_until=utcnow() + timedelta(days=365))
-            recruiter = create_user(session, rt.sealer, email=email, password=DEMO_PASSWORD,
-                                    name=person, role=Role.RECRUITER, verified=True)
+            org = create_organisation(
+                session,
+                name=name,
+                org_number=number,
+                seats=5,
+                subscription_until=utcnow() + timedelta(days=365),
+            )
+            recruiter = create_user(
+                session,
+                rt.sealer,
+                email=email,
+                password=DEMO_PASSWORD,
+                name=person,
+                role=Role.RECRUITER,
+                verified=True,
+            )
             add_recruiter(session, org, recruiter)
-        create_user(session, rt.sealer, email=CANDIDATE_EMAIL, password=DEMO_PASSWORD,
-                    name="Demo Candidate", verified=True)
+        create_user(
+            session,
+            rt.sealer,
+            email=CANDIDATE_EMAIL,
+            password=DEMO_PASSWORD,
+            name="Demo Candidate",
+            verified=True,
+        )
         for i, path in enumerate(files, start=1):
-            owner = create_user(session, rt.sealer, email=f"candidate{i:02d}@example.com",
-                                password=DEMO_PASSWORD, name=path.stem.replace("_", " "),
-                                verified=True)
+            owner = create_user(
+                session,
+                rt.sealer,
+                email=f"candidate{i:02d}@example.com",
+                password=DEMO_PASSWORD,
+                name=path.stem.replace("_", " "),
+                verified=True,
+            )
             upload_cv(session, rt, owner, filename=path.name, data=path.read_bytes())
     yield f"uploaded {len(files)} demo CV(s) from {fixtures}; reading them now…"
     Worker(rt).drain()
@@ -76,5 +100,7 @@ def _create(rt: Runtime, fixtures: Path) -> Iterator[str]:
                 visible += 1
         states = [cv.state.value for cv in cvs]
     Worker(rt).drain()
-    yield (f"{visible} CV(s) visible, {len(cvs) - visible} hidden "
-           f"({states.count('needs_review')} need review, {states.count('failed')} failed)")
+    yield (
+        f"{visible} CV(s) visible, {len(cvs) - visible} hidden "
+        f"({states.count('needs_review')} need review, {states.count('failed')} failed)"
+    )

@@ -41,8 +41,16 @@ class FileMailer:
 class SmtpMailer:
     """Deliver through an SMTP server."""
 
-    def __init__(self, host: str, port: int, *, username: str = "", password: str = "",
-                 starttls: bool = False, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        username: str = "",
+        password: str = "",
+        starttls: bool = False,
+        timeout: float = 10.0,
+    ) -> None:
         self.host, self.port = host, port
         self.username, self.password = username, password
         self.starttls, self.timeout = starttls, timeout

@@ -16,13 +16,18 @@ log = logging.getLogger(__name__)
 
 def queue_mail(session: Session, *, to: str, subject: str, body: str, reason: str) -> None:
     """Queue one plain-text message; ``reason`` is logged when it leaves."""
-    enqueue(session, "send_mail", key=f"mail:{to}",
-            payload={"to": to, "subject": subject, "body": body, "reason": reason})
+    enqueue(
+        session,
+        "send_mail",
+        key=f"mail:{to}",
+        payload={"to": to, "subject": subject, "body": body, "reason": reason},
+    )
 
 
 def send_mail(rt: Runtime, payload: dict[str, Any]) -> None:
     """Deliver a queued message."""
-    message = build_message(rt.settings.mail_from, payload["to"], payload["subject"],
-                            payload["body"])
+    message = build_message(
+        rt.settings.mail_from, payload["to"], payload["subject"], payload["body"]
+    )
     rt.mailer.send(message)
     log.info("mail sent: reason=%s", payload.get("reason", "unspecified"))

@@ -8,12 +8,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from indexer.search.base import SearchEngine
-
 from cvbank.db import Database
 from cvbank.mail import FileMailer, Mailer, SmtpMailer
 from cvbank.settings import Settings
 from cvbank.storage import FileStorage, LocalStorage, Sealer, decode_master_key
+from indexer.search.base import SearchEngine
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +71,11 @@ def build_runtime(settings: Settings) -> Runtime:
     mailer: Mailer
     if settings.mail_backend == "smtp":
         mailer = SmtpMailer(
-            settings.smtp_host, settings.smtp_port, username=settings.smtp_username,
-            password=settings.smtp_password, starttls=settings.smtp_starttls,
+            settings.smtp_host,
+            settings.smtp_port,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            starttls=settings.smtp_starttls,
             timeout=settings.smtp_timeout,
         )
     else:

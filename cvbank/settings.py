@@ -88,9 +88,7 @@ class Settings:
     google_discovery_url: str = "https://accounts.google.com/.well-known/openid-configuration"
     linkedin_client_id: str = ""
     linkedin_client_secret: str = ""
-    linkedin_discovery_url: str = (
-        "https://www.linkedin.com/oauth/.well-known/openid-configuration"
-    )
+    linkedin_discovery_url: str = "https://www.linkedin.com/oauth/.well-known/openid-configuration"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -193,7 +191,9 @@ def load_settings(
         except OSError as exc:
             raise SettingsError(f"Cannot read CVBANK_CONFIG file {config_file}: {exc}") from exc
         except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"CVBANK_CONFIG file {config_file} is not valid TOML: {exc}") from exc
+            raise SettingsError(
+                f"CVBANK_CONFIG file {config_file} is not valid TOML: {exc}"
+            ) from exc
         for key, raw in data.items():
             if key not in known:
                 raise SettingsError(f"Unknown setting {key!r} in {config_file}")
@@ -222,17 +222,25 @@ def _validate(settings: Settings) -> Settings:
     for name, allowed in _CHOICES.items():
         value = getattr(settings, name)
         if value not in allowed:
-            raise SettingsError(f"Setting {name!r} must be one of {', '.join(allowed)}; got {value!r}")
+            raise SettingsError(
+                f"Setting {name!r} must be one of {', '.join(allowed)}; got {value!r}"
+            )
     for name in _POSITIVE:
         if getattr(settings, name) <= 0:
             raise SettingsError(f"Setting {name!r} must be greater than zero")
     if settings.default_locale not in settings.locales:
-        raise SettingsError(f"Setting 'default_locale' must be one of the locales {settings.locales}")
+        raise SettingsError(
+            f"Setting 'default_locale' must be one of the locales {settings.locales}"
+        )
     if settings.job_lease_seconds <= settings.extract_timeout_seconds:
-        raise SettingsError("Setting 'job_lease_seconds' must be longer than "
-                            "'extract_timeout_seconds', or a slow parse would run twice")
+        raise SettingsError(
+            "Setting 'job_lease_seconds' must be longer than "
+            "'extract_timeout_seconds', or a slow parse would run twice"
+        )
     if settings.search_engine == "elasticsearch" and not settings.elasticsearch_url:
-        raise SettingsError("Setting 'elasticsearch_url' is required when search_engine is elasticsearch")
+        raise SettingsError(
+            "Setting 'elasticsearch_url' is required when search_engine is elasticsearch"
+        )
     if settings.mail_backend == "smtp" and not settings.smtp_host:
         raise SettingsError("Setting 'smtp_host' is required when mail_backend is smtp")
     from cvbank.storage import decode_master_key
@@ -258,7 +266,7 @@ def _fill_secrets(settings: Settings) -> Settings:
         raise SettingsError(f"Production needs these secrets from the environment: {names}")
     import base64
 
-    generated: dict[str, str] = {}
+    generated: dict[str, Any] = {}
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     for name in missing:
         path = settings.var_dir / f".{name}"
@@ -273,7 +281,12 @@ def _fill_secrets(settings: Settings) -> Settings:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(value)
-        log.warning("Generated %s in %s (development only; set %s%s in production)",
-                    name, path, ENV_PREFIX, name.upper())
+        log.warning(
+            "Generated %s in %s (development only; set %s%s in production)",
+            name,
+            path,
+            ENV_PREFIX,
+            name.upper(),
+        )
         generated[name] = value
     return dataclasses.replace(settings, **generated)

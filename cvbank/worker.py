@@ -46,11 +46,20 @@ class Worker:
                 raise LookupError(f"no handler for job kind {job.kind!r}")
             handler(self.rt, job)
         except Exception as exc:
-            parked = mark_failed(self.rt.db, job, _describe(exc),
-                                 max_attempts=self.rt.settings.job_max_attempts)
-            log.log(logging.ERROR if parked else logging.WARNING,
-                    "job %s (%s %s) failed on attempt %d%s: %s", job.id, job.kind, job.key,
-                    job.attempts, ", parked" if parked else ", will retry", exc, exc_info=parked)
+            parked = mark_failed(
+                self.rt.db, job, _describe(exc), max_attempts=self.rt.settings.job_max_attempts
+            )
+            log.log(
+                logging.ERROR if parked else logging.WARNING,
+                "job %s (%s %s) failed on attempt %d%s: %s",
+                job.id,
+                job.kind,
+                job.key,
+                job.attempts,
+                ", parked" if parked else ", will retry",
+                exc,
+                exc_info=parked,
+            )
             return True
         mark_done(self.rt.db, job.id)
         log.debug("job %s (%s %s) done", job.id, job.kind, job.key)
@@ -92,5 +101,3 @@ def start_thread(rt: Runtime) -> tuple[Worker, threading.Thread]:
     thread = threading.Thread(target=worker.run_forever, name="cvbank-worker", daemon=True)
     thread.start()
     return worker, thread
-
-

@@ -48,8 +48,9 @@ def build_document(
         dict.fromkeys(s["concept_id"] for s in profile.get("skills", []) if s.get("concept_id"))
     )
     languages = tuple(
-        dict.fromkeys(lang["language"] for lang in profile.get("languages", [])
-                      if lang.get("language"))
+        dict.fromkeys(
+            lang["language"] for lang in profile.get("languages", []) if lang.get("language")
+        )
     )
     years = profile.get("years_experience")
     return IndexDocument(

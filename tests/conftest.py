@@ -3,7 +3,7 @@ the app, its worker, and factories for people, organisations and CV files.
 
 Tests here need real commits (the worker reads what the web layer committed, in other
 sessions), so instead of a rolled-back transaction each test gets a fresh database: a copy of a
-migrated SQLite file, or, on PostgreSQL, the migrated schema with every table emptied after the test.
+migrated SQLite file, or, on PostgreSQL, the migrated schema with every table emptied after it.
 """
 
 from __future__ import annotations
@@ -139,8 +139,15 @@ def make_user(rt: Runtime) -> Callable[..., User]:
 
     def factory(role: Role = Role.CANDIDATE, email: str | None = None, **kwargs: Any) -> User:
         with rt.db.transaction() as session:
-            return create_user(session, rt.sealer, email=email or f"{uuid.uuid4().hex[:8]}@example.com",
-                               password=PASSWORD, role=role, verified=True, **kwargs)
+            return create_user(
+                session,
+                rt.sealer,
+                email=email or f"{uuid.uuid4().hex[:8]}@example.com",
+                password=PASSWORD,
+                role=role,
+                verified=True,
+                **kwargs,
+            )
 
     return factory
 
@@ -150,7 +157,8 @@ def make_org(rt: Runtime) -> Callable[..., Organisation]:
     def factory(name: str | None = None, *, subscribed: bool = True) -> Organisation:
         with rt.db.transaction() as session:
             return create_organisation(
-                session, name=name or f"Org {uuid.uuid4().hex[:6]}",
+                session,
+                name=name or f"Org {uuid.uuid4().hex[:6]}",
                 subscription_until=utcnow() + timedelta(days=30) if subscribed else None,
             )
 
@@ -158,14 +166,18 @@ def make_org(rt: Runtime) -> Callable[..., Organisation]:
 
 
 @pytest.fixture
-def make_recruiter(rt: Runtime, make_user: Callable[..., User], make_org: Callable[..., Organisation]
-                   ) -> Callable[..., User]:
+def make_recruiter(
+    rt: Runtime, make_user: Callable[..., User], make_org: Callable[..., Organisation]
+) -> Callable[..., User]:
     def factory(org: Organisation | None = None, **kwargs: Any) -> User:
         org = org or make_org()
         user = make_user(Role.RECRUITER, **kwargs)
         with rt.db.transaction() as session:
-            add_recruiter(session, session.get(Organisation, org.id),  # type: ignore[arg-type]
-                          session.get(User, user.id))  # type: ignore[arg-type]
+            add_recruiter(
+                session,
+                session.get(Organisation, org.id),  # type: ignore[arg-type]
+                session.get(User, user.id),
+            )  # type: ignore[arg-type]
         return user
 
     return factory
@@ -247,18 +259,36 @@ def make_cv(rt: Runtime) -> Callable[..., uuid.UUID]:
     from cvbank.cvs.models import Cv, CvState, CvVersion, Visibility
     from cvbank.outbox.services import enqueue
 
-    def factory(owner: User, text: str, *, visibility: str = "visible",
-                profile: dict[str, Any] | None = None, language: str = "sv") -> uuid.UUID:
+    def factory(
+        owner: User,
+        text: str,
+        *,
+        visibility: str = "visible",
+        profile: dict[str, Any] | None = None,
+        language: str = "sv",
+    ) -> uuid.UUID:
         with rt.db.transaction() as session:
             key = wrapped_key(session, owner.id)
-            cv = Cv(id=uuid.uuid4(), owner_id=owner.id, title=text.split("\n")[0][:100],
-                    visibility=Visibility(visibility), state=CvState.READY)
+            cv = Cv(
+                id=uuid.uuid4(),
+                owner_id=owner.id,
+                title=text.split("\n")[0][:100],
+                visibility=Visibility(visibility),
+                state=CvState.READY,
+            )
             session.add(cv)
             session.flush()
             version = CvVersion(
-                id=uuid.uuid4(), cv_id=cv.id, number=1, file_ref=rt.storage.put(b"x"),
-                filename="cv.txt", sha256=hashlib.sha256(text.encode()).hexdigest(),
-                mime="text/plain", size=len(text), language=language, parsed_at=utcnow(),
+                id=uuid.uuid4(),
+                cv_id=cv.id,
+                number=1,
+                file_ref=rt.storage.put(b"x"),
+                filename="cv.txt",
+                sha256=hashlib.sha256(text.encode()).hexdigest(),
+                mime="text/plain",
+                size=len(text),
+                language=language,
+                parsed_at=utcnow(),
                 text_sealed=rt.sealer.seal(owner.id, key, text.encode()),
                 profile_sealed=rt.sealer.seal(owner.id, key, json.dumps(profile or {}).encode()),
             )

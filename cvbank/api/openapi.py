@@ -7,10 +7,16 @@ from typing import Any
 _ERROR = {
     "type": "object",
     "required": ["error"],
-    "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-        "code": {"type": "string", "examples": ["unsupported_format"]},
-        "message": {"type": "string"},
-    }}},
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "examples": ["unsupported_format"]},
+                "message": {"type": "string"},
+            },
+        }
+    },
 }
 
 
@@ -19,8 +25,12 @@ def _errors(*codes: int) -> dict[str, Any]:
 
 
 def _cv_id() -> dict[str, Any]:
-    return {"name": "cv_id", "in": "path", "required": True,
-            "schema": {"type": "string", "format": "uuid"}}
+    return {
+        "name": "cv_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "format": "uuid"},
+    }
 
 
 def openapi_document(base_url: str) -> dict[str, Any]:
@@ -32,181 +42,388 @@ def openapi_document(base_url: str) -> dict[str, Any]:
             "version": "1",
             "description": (
                 "Authenticate with `POST /auth/token`, then send `Authorization: Bearer <token>`."
-                " Errors are `{\"error\": {\"code\", \"message\"}}` with a matching HTTP status."
+                ' Errors are `{"error": {"code", "message"}}` with a matching HTTP status.'
             ),
         },
         "servers": [{"url": base_url.rstrip("/") + "/api/v1"}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "responses": {"Error": {"description": "An error",
-                                    "content": {"application/json": {"schema": _ERROR}}}},
+            "responses": {
+                "Error": {
+                    "description": "An error",
+                    "content": {"application/json": {"schema": _ERROR}},
+                }
+            },
             "schemas": {
-                "CvCreated": {"type": "object", "required": ["id", "state"], "properties": {
-                    "id": {"type": "string", "format": "uuid"},
-                    "state": {"enum": ["processing", "needs_review", "ready", "failed"]},
-                    "visibility": {"enum": ["hidden", "visible"]},
-                }},
-                "Cv": {"type": "object", "required": ["id", "title"], "properties": {
-                    "id": {"type": "string", "format": "uuid"},
-                    "title": {"type": "string"},
-                    "state": {"enum": ["processing", "needs_review", "ready", "failed"]},
-                    "visibility": {"enum": ["hidden", "visible"]},
-                    "language": {"type": ["string", "null"]},
-                    "text": {"type": ["string", "null"],
-                             "description": "Employers get the text with removed passages cut."},
-                    "profile": {"type": ["object", "null"]},
-                    "open_flags": {"type": "integer"},
-                    "error": {"type": ["object", "null"]},
-                }},
-                "SearchResult": {"type": "object", "required": ["total", "hits"], "properties": {
-                    "total": {"type": "integer"},
-                    "page": {"type": "integer"},
-                    "per_page": {"type": "integer"},
-                    "hits": {"type": "array", "items": {"type": "object", "properties": {
-                        "cv_id": {"type": "string", "format": "uuid"},
-                        "score": {"type": "number"},
-                        "snippets": {"type": "array", "items": {"type": "string"},
-                                     "description": "HTML; matches in <mark>, the rest escaped"},
+                "CvCreated": {
+                    "type": "object",
+                    "required": ["id", "state"],
+                    "properties": {
+                        "id": {"type": "string", "format": "uuid"},
+                        "state": {"enum": ["processing", "needs_review", "ready", "failed"]},
+                        "visibility": {"enum": ["hidden", "visible"]},
+                    },
+                },
+                "Cv": {
+                    "type": "object",
+                    "required": ["id", "title"],
+                    "properties": {
+                        "id": {"type": "string", "format": "uuid"},
                         "title": {"type": "string"},
-                        "updated_at": {"type": "string", "format": "date-time"},
-                    }}},
-                    "facets": {"type": "object"},
-                }},
+                        "state": {"enum": ["processing", "needs_review", "ready", "failed"]},
+                        "visibility": {"enum": ["hidden", "visible"]},
+                        "language": {"type": ["string", "null"]},
+                        "text": {
+                            "type": ["string", "null"],
+                            "description": "Employers get the text with removed passages cut.",
+                        },
+                        "profile": {"type": ["object", "null"]},
+                        "open_flags": {"type": "integer"},
+                        "error": {"type": ["object", "null"]},
+                    },
+                },
+                "SearchResult": {
+                    "type": "object",
+                    "required": ["total", "hits"],
+                    "properties": {
+                        "total": {"type": "integer"},
+                        "page": {"type": "integer"},
+                        "per_page": {"type": "integer"},
+                        "hits": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "cv_id": {"type": "string", "format": "uuid"},
+                                    "score": {"type": "number"},
+                                    "snippets": {
+                                        "type": "array",
+                                        "items": {"type": "string"},
+                                        "description": "HTML; matches in <mark>, the rest escaped",
+                                    },
+                                    "title": {"type": "string"},
+                                    "updated_at": {"type": "string", "format": "date-time"},
+                                },
+                            },
+                        },
+                        "facets": {"type": "object"},
+                    },
+                },
             },
         },
         "security": [{"bearer": []}],
         "paths": {
-            "/auth/token": {"post": {
-                "summary": "Exchange email and password for a bearer token",
-                "security": [],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["email", "password"],
-                    "properties": {"email": {"type": "string"}, "password": {"type": "string"},
-                                   "name": {"type": "string"}}}}}},
-                "responses": {"201": {"description": "A new token"}, **_errors(400, 401, 429)},
-            }},
+            "/auth/token": {
+                "post": {
+                    "summary": "Exchange email and password for a bearer token",
+                    "security": [],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["email", "password"],
+                                    "properties": {
+                                        "email": {"type": "string"},
+                                        "password": {"type": "string"},
+                                        "name": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {"201": {"description": "A new token"}, **_errors(400, 401, 429)},
+                }
+            },
             "/cvs": {
                 "post": {
                     "summary": "Upload a CV (PDF or DOCX); it is hidden until published",
-                    "requestBody": {"required": True, "content": {"multipart/form-data": {
-                        "schema": {"type": "object", "required": ["file"], "properties": {
-                            "file": {"type": "string", "format": "binary"},
-                            "title": {"type": "string"}}}}}},
-                    "responses": {"201": {"description": "Stored; parsing is queued",
-                                          "content": {"application/json": {"schema": {
-                                              "$ref": "#/components/schemas/CvCreated"}}}},
-                                  **_errors(400, 401, 403, 413, 415)},
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["file"],
+                                    "properties": {
+                                        "file": {"type": "string", "format": "binary"},
+                                        "title": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": {
+                            "description": "Stored; parsing is queued",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/CvCreated"}
+                                }
+                            },
+                        },
+                        **_errors(400, 401, 403, 413, 415),
+                    },
                 },
-                "get": {"summary": "List my CVs",
-                        "responses": {"200": {"description": "My CVs"}, **_errors(401, 403)}},
+                "get": {
+                    "summary": "List my CVs",
+                    "responses": {"200": {"description": "My CVs"}, **_errors(401, 403)},
+                },
             },
             "/cvs/{cv_id}": {
                 "parameters": [_cv_id()],
-                "get": {"summary": "Read a CV (owners: everything; employers: a visible CV, logged)",
-                        "responses": {"200": {"description": "The CV", "content": {
-                            "application/json": {"schema": {"$ref": "#/components/schemas/Cv"}}}},
-                            **_errors(401, 404)}},
-                "delete": {"summary": "Delete my CV with its files",
-                           "responses": {"204": {"description": "Deleted"}, **_errors(401, 404)}},
+                "get": {
+                    "summary": "Read a CV (owners: everything; employers: a visible CV, logged)",
+                    "responses": {
+                        "200": {
+                            "description": "The CV",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Cv"}}
+                            },
+                        },
+                        **_errors(401, 404),
+                    },
+                },
+                "delete": {
+                    "summary": "Delete my CV with its files",
+                    "responses": {"204": {"description": "Deleted"}, **_errors(401, 404)},
+                },
             },
-            "/cvs/{cv_id}/visibility": {"put": {
-                "summary": "Publish or hide my CV",
-                "parameters": [_cv_id()],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["visibility"],
-                    "properties": {"visibility": {"enum": ["visible", "hidden"]}}}}}},
-                "responses": {"200": {"description": "Changed"},
-                              "409": {"description": "Still processing, failed, or open flags",
-                                      "content": {"application/json": {"schema": _ERROR}}},
-                              **_errors(400, 401, 404)},
-            }},
-            "/cvs/{cv_id}/profile": {"put": {
-                "summary": "Correct the extracted profile (kept until a new version is uploaded)",
-                "parameters": [_cv_id()],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {
-                        "name": {"type": "string"}, "headline": {"type": "string"},
-                        "email": {"type": "string"}, "phone": {"type": "string"},
-                        "location": {"type": "string"},
-                        "skills": {"type": "array", "items": {"type": "string"}},
-                        "experience": {"type": "array", "items": {"type": "object"}},
-                        "education": {"type": "array", "items": {"type": "object"}},
-                        "languages": {"type": "array", "items": {"type": "object"}}}}}}},
-                "responses": {"200": {"description": "The corrected profile"},
-                              **_errors(400, 401, 404, 409)},
-            }},
-            "/cvs/{cv_id}/json-resume": {"get": {
-                "summary": "Export my CV's profile as JSON Resume",
-                "parameters": [_cv_id()],
-                "responses": {"200": {"description": "JSON Resume"}, **_errors(401, 404, 409)},
-            }},
-            "/cvs/{cv_id}/flags": {"get": {
-                "summary": "List the sensitive-content flags of my CV's current version",
-                "parameters": [_cv_id()],
-                "responses": {"200": {"description": "The flags, with explanations"},
-                              **_errors(401, 404)},
-            }},
-            "/cvs/{cv_id}/flags/{flag_id}": {"post": {
-                "summary": "Remove a flagged passage, or keep it (this call records consent)",
-                "parameters": [_cv_id(), {"name": "flag_id", "in": "path", "required": True,
-                                          "schema": {"type": "string", "format": "uuid"}}],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["decision"],
-                    "properties": {"decision": {"enum": ["remove", "keep"]}}}}}},
-                "responses": {"200": {"description": "Decided"},
-                              "409": {"description": "A national identity number cannot be kept",
-                                      "content": {"application/json": {"schema": _ERROR}}},
-                              **_errors(400, 401, 404)},
-            }},
+            "/cvs/{cv_id}/visibility": {
+                "put": {
+                    "summary": "Publish or hide my CV",
+                    "parameters": [_cv_id()],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["visibility"],
+                                    "properties": {"visibility": {"enum": ["visible", "hidden"]}},
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {"description": "Changed"},
+                        "409": {
+                            "description": "Still processing, failed, or open flags",
+                            "content": {"application/json": {"schema": _ERROR}},
+                        },
+                        **_errors(400, 401, 404),
+                    },
+                }
+            },
+            "/cvs/{cv_id}/profile": {
+                "put": {
+                    "summary": "Correct the extracted profile (kept until a new version)",
+                    "parameters": [_cv_id()],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "name": {"type": "string"},
+                                        "headline": {"type": "string"},
+                                        "email": {"type": "string"},
+                                        "phone": {"type": "string"},
+                                        "location": {"type": "string"},
+                                        "skills": {"type": "array", "items": {"type": "string"}},
+                                        "experience": {
+                                            "type": "array",
+                                            "items": {"type": "object"},
+                                        },
+                                        "education": {"type": "array", "items": {"type": "object"}},
+                                        "languages": {"type": "array", "items": {"type": "object"}},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {"description": "The corrected profile"},
+                        **_errors(400, 401, 404, 409),
+                    },
+                }
+            },
+            "/cvs/{cv_id}/json-resume": {
+                "get": {
+                    "summary": "Export my CV's profile as JSON Resume",
+                    "parameters": [_cv_id()],
+                    "responses": {"200": {"description": "JSON Resume"}, **_errors(401, 404, 409)},
+                }
+            },
+            "/cvs/{cv_id}/flags": {
+                "get": {
+                    "summary": "List the sensitive-content flags of my CV's current version",
+                    "parameters": [_cv_id()],
+                    "responses": {
+                        "200": {"description": "The flags, with explanations"},
+                        **_errors(401, 404),
+                    },
+                }
+            },
+            "/cvs/{cv_id}/flags/{flag_id}": {
+                "post": {
+                    "summary": "Remove a flagged passage, or keep it (this call records consent)",
+                    "parameters": [
+                        _cv_id(),
+                        {
+                            "name": "flag_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "format": "uuid"},
+                        },
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["decision"],
+                                    "properties": {"decision": {"enum": ["remove", "keep"]}},
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {"description": "Decided"},
+                        "409": {
+                            "description": "A national identity number cannot be kept",
+                            "content": {"application/json": {"schema": _ERROR}},
+                        },
+                        **_errors(400, 401, 404),
+                    },
+                }
+            },
             "/blocks": {
-                "get": {"summary": "List the organisations I block",
-                        "responses": {"200": {"description": "Blocks"}, **_errors(401, 403)}},
+                "get": {
+                    "summary": "List the organisations I block",
+                    "responses": {"200": {"description": "Blocks"}, **_errors(401, 403)},
+                },
                 "post": {
                     "summary": "Block an organisation: it never sees my CVs, in any path",
-                    "requestBody": {"required": True, "content": {"application/json": {
-                        "schema": {"type": "object", "required": ["organisation_id"],
-                                   "properties": {"organisation_id": {"type": "string"}}}}}},
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["organisation_id"],
+                                    "properties": {"organisation_id": {"type": "string"}},
+                                }
+                            }
+                        },
+                    },
                     "responses": {"201": {"description": "Blocked"}, **_errors(400, 401, 404)},
                 },
             },
-            "/blocks/{organisation_id}": {"delete": {
-                "summary": "Lift a block",
-                "parameters": [{"name": "organisation_id", "in": "path", "required": True,
-                                "schema": {"type": "string", "format": "uuid"}}],
-                "responses": {"204": {"description": "Lifted"}, **_errors(401, 404)},
-            }},
-            "/organisations": {"get": {
-                "summary": "Find organisations by name (to block them)",
-                "parameters": [{"name": "q", "in": "query", "required": True,
-                                "schema": {"type": "string", "minLength": 2}}],
-                "responses": {"200": {"description": "Matching organisations"},
-                              **_errors(401, 403)},
-            }},
-            "/search": {"get": {
-                "summary": "Search visible CVs (recruiters); q or at least one filter",
-                "parameters": [
-                    {"name": "q", "in": "query", "schema": {"type": "string"},
-                     "description": "Words, \"phrases\", OR, -exclusion, prefix*"},
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                    {"name": "skill", "in": "query", "schema": {"type": "array", "items": {
-                        "type": "string"}}, "description": "Skill label or concept id (all of)"},
-                    {"name": "near", "in": "query", "schema": {"type": "string"},
-                     "description": "A Nordic place name"},
-                    {"name": "radius", "in": "query", "schema": {"type": "number", "minimum": 1,
-                                                                 "maximum": 500}},
-                    {"name": "loc", "in": "query", "schema": {"type": "array", "items": {
-                        "type": "string"}}, "description": "Location facet values (any of)"},
-                    {"name": "min_years", "in": "query", "schema": {"type": "number"}},
-                    {"name": "lang", "in": "query", "schema": {"type": "array", "items": {
-                        "type": "string"}}, "description": "Spoken languages, ISO codes (all of)"},
-                    {"name": "cv_lang", "in": "query", "schema": {"type": "string"}},
-                    {"name": "updated_within", "in": "query", "schema": {"type": "integer"},
-                     "description": "Days"},
-                    {"name": "sort", "in": "query", "schema": {"enum": ["relevance", "recent"]}},
-                ],
-                "responses": {"200": {"description": "Results", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/SearchResult"}}}},
-                    **_errors(400, 401, 403, 429, 503)},
-            }},
+            "/blocks/{organisation_id}": {
+                "delete": {
+                    "summary": "Lift a block",
+                    "parameters": [
+                        {
+                            "name": "organisation_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "format": "uuid"},
+                        }
+                    ],
+                    "responses": {"204": {"description": "Lifted"}, **_errors(401, 404)},
+                }
+            },
+            "/organisations": {
+                "get": {
+                    "summary": "Find organisations by name (to block them)",
+                    "parameters": [
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 2},
+                        }
+                    ],
+                    "responses": {
+                        "200": {"description": "Matching organisations"},
+                        **_errors(401, 403),
+                    },
+                }
+            },
+            "/search": {
+                "get": {
+                    "summary": "Search visible CVs (recruiters); q or at least one filter",
+                    "parameters": [
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "schema": {"type": "string"},
+                            "description": 'Words, "phrases", OR, -exclusion, prefix*',
+                        },
+                        {
+                            "name": "page",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1},
+                        },
+                        {
+                            "name": "skill",
+                            "in": "query",
+                            "schema": {"type": "array", "items": {"type": "string"}},
+                            "description": "Skill label or concept id (all of)",
+                        },
+                        {
+                            "name": "near",
+                            "in": "query",
+                            "schema": {"type": "string"},
+                            "description": "A Nordic place name",
+                        },
+                        {
+                            "name": "radius",
+                            "in": "query",
+                            "schema": {"type": "number", "minimum": 1, "maximum": 500},
+                        },
+                        {
+                            "name": "loc",
+                            "in": "query",
+                            "schema": {"type": "array", "items": {"type": "string"}},
+                            "description": "Location facet values (any of)",
+                        },
+                        {"name": "min_years", "in": "query", "schema": {"type": "number"}},
+                        {
+                            "name": "lang",
+                            "in": "query",
+                            "schema": {"type": "array", "items": {"type": "string"}},
+                            "description": "Spoken languages, ISO codes (all of)",
+                        },
+                        {"name": "cv_lang", "in": "query", "schema": {"type": "string"}},
+                        {
+                            "name": "updated_within",
+                            "in": "query",
+                            "schema": {"type": "integer"},
+                            "description": "Days",
+                        },
+                        {
+                            "name": "sort",
+                            "in": "query",
+                            "schema": {"enum": ["relevance", "recent"]},
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Results",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/SearchResult"}
+                                }
+                            },
+                        },
+                        **_errors(400, 401, 403, 429, 503),
+                    },
+                }
+            },
         },
     }

@@ -36,8 +36,9 @@ def _user() -> User:
 def _json_body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise ValidationError("body", "Send a JSON object with Content-Type: application/json.",
-                              code="invalid_json")
+        raise ValidationError(
+            "body", "Send a JSON object with Content-Type: application/json.", code="invalid_json"
+        )
     return body
 
 
@@ -56,12 +57,18 @@ def create_token() -> Any:
     body = _json_body()
     email, password = body.get("email"), body.get("password")
     if not isinstance(email, str) or not isinstance(password, str):
-        raise ValidationError("email", "Send 'email' and 'password' as strings.",
-                              code="invalid_credentials_body")
+        raise ValidationError(
+            "email", "Send 'email' and 'password' as strings.", code="invalid_credentials_body"
+        )
     session = db_session()
     user = accounts.authenticate(session, email, password)
     token = accounts.issue_api_token(session, user, str(body.get("name") or "API"))
-    return jsonify(token=token, token_type="Bearer", user_id=str(user.id), role=user.role.value), 201
+    return jsonify(
+        token=token,
+        token_type="Bearer",  # noqa: S106 - the scheme's name, not a secret
+        user_id=str(user.id),
+        role=user.role.value,
+    ), 201
 
 
 def cv_json(cv: Cv, content: cvs.VersionContent | None, *, for_owner: bool) -> dict[str, Any]:
@@ -82,9 +89,11 @@ def cv_json(cv: Cv, content: cvs.VersionContent | None, *, for_owner: bool) -> d
             version=version.number if version else None,
             filename=version.filename if version else None,
             error={"code": version.error_code, "message": version.error_message}
-            if version and version.error_code else None,
+            if version and version.error_code
+            else None,
             open_flags=sum(1 for f in content.flags if f.decision.value == "open")
-            if content else 0,
+            if content
+            else 0,
             text=content.text if content else None,
         )
     elif content is not None:
@@ -97,20 +106,29 @@ def cv_json(cv: Cv, content: cvs.VersionContent | None, *, for_owner: bool) -> d
 def upload_cv() -> Any:
     upload = request.files.get("file")
     if upload is None:
-        raise ValidationError("file", "Send the CV as multipart/form-data field 'file'.",
-                              code="missing_file")
+        raise ValidationError(
+            "file", "Send the CV as multipart/form-data field 'file'.", code="missing_file"
+        )
     title = request.form.get("title")
-    cv = cvs.upload_cv(db_session(), runtime(), _user(), filename=upload.filename,
-                       data=upload.read(), title=title)
+    cv = cvs.upload_cv(
+        db_session(), runtime(), _user(), filename=upload.filename, data=upload.read(), title=title
+    )
     return jsonify(id=str(cv.id), state=cv.state.value, visibility=cv.visibility.value), 201
 
 
 @bp.get("/cvs")
 @login_required(Role.CANDIDATE)
 def list_cvs() -> Any:
-    items = [{"id": str(cv.id), "title": cv.title, "state": cv.state.value,
-              "visibility": cv.visibility.value, "updated_at": cv.updated_at.isoformat()}
-             for cv in cvs.list_cvs(db_session(), _user())]
+    items = [
+        {
+            "id": str(cv.id),
+            "title": cv.title,
+            "state": cv.state.value,
+            "visibility": cv.visibility.value,
+            "updated_at": cv.updated_at.isoformat(),
+        }
+        for cv in cvs.list_cvs(db_session(), _user())
+    ]
     return jsonify(cvs=items)
 
 
@@ -134,8 +152,9 @@ def get_cv(cv_id: str) -> Any:
 def put_visibility(cv_id: str) -> Any:
     visibility = _json_body().get("visibility")
     if not isinstance(visibility, str):
-        raise ValidationError("visibility", "Send {\"visibility\": \"visible\" | \"hidden\"}.",
-                              code="invalid_visibility")
+        raise ValidationError(
+            "visibility", 'Send {"visibility": "visible" | "hidden"}.', code="invalid_visibility"
+        )
     session = db_session()
     cv = cvs.owned_cv(session, _user(), cv_id)
     cvs.set_visibility(session, _user(), cv, visibility)
@@ -149,8 +168,10 @@ def correct_profile(cv_id: str) -> Any:
     cv = cvs.owned_cv(session, _user(), cv_id)
     profiles.correct_profile(session, runtime(), _user(), cv, _json_body())
     content = cvs.version_content(session, runtime(), cv)
-    return jsonify(profile=content.profile if content else None,
-                   corrections=content.corrections if content else None)
+    return jsonify(
+        profile=content.profile if content else None,
+        corrections=content.corrections if content else None,
+    )
 
 
 @bp.get("/cvs/<cv_id>/json-resume")
@@ -181,12 +202,19 @@ def flag_json(reviewed: review.ReviewedFlag, locale: str) -> dict[str, Any]:
 
     f = reviewed.flag
     return {
-        "id": str(f.id), "category": f.category, "start": f.start, "end": f.end,
-        "text": reviewed.text, "rule": f.rule, "confidence": f.confidence,
-        "decision": f.decision.value, "can_keep": reviewed.can_keep,
+        "id": str(f.id),
+        "category": f.category,
+        "start": f.start,
+        "end": f.end,
+        "text": reviewed.text,
+        "rule": f.rule,
+        "confidence": f.confidence,
+        "decision": f.decision.value,
+        "can_keep": reviewed.can_keep,
         "decided_at": f.decided_at.isoformat() if f.decided_at else None,
-        "explanation": explain(Flag(f.category, f.start, f.end, reviewed.text, f.rule,
-                                    f.confidence), locale),
+        "explanation": explain(
+            Flag(f.category, f.start, f.end, reviewed.text, f.rule, f.confidence), locale
+        ),
     }
 
 
@@ -201,8 +229,10 @@ def list_flags(cv_id: str) -> Any:
     session = db_session()
     cv = cvs.owned_cv(session, _user(), cv_id)
     locale = _locale()
-    return jsonify(state=cv.state.value,
-                   flags=[flag_json(r, locale) for r in review.flags_of(session, runtime(), cv)])
+    return jsonify(
+        state=cv.state.value,
+        flags=[flag_json(r, locale) for r in review.flags_of(session, runtime(), cv)],
+    )
 
 
 @bp.post("/cvs/<cv_id>/flags/<flag_id>")
@@ -210,8 +240,9 @@ def list_flags(cv_id: str) -> Any:
 def decide_flag(cv_id: str, flag_id: str) -> Any:
     decision = _json_body().get("decision")
     if not isinstance(decision, str):
-        raise ValidationError("decision", "Send {\"decision\": \"remove\" | \"keep\"}.",
-                              code="invalid_decision")
+        raise ValidationError(
+            "decision", 'Send {"decision": "remove" | "keep"}.', code="invalid_decision"
+        )
     session = db_session()
     cv = cvs.owned_cv(session, _user(), cv_id)
     flag = review.resolve_flag(session, _user(), cv, flag_id, decision)
@@ -231,8 +262,9 @@ def list_blocks() -> Any:
 def create_block() -> Any:
     organisation_id = _json_body().get("organisation_id")
     if not isinstance(organisation_id, str):
-        raise ValidationError("organisation_id", "Send {\"organisation_id\": \"...\"}.",
-                              code="invalid_organisation")
+        raise ValidationError(
+            "organisation_id", 'Send {"organisation_id": "..."}.', code="invalid_organisation"
+        )
     org = cvs.block_organisation(db_session(), _user(), organisation_id)
     return jsonify(organisation_id=str(org.id), name=org.name), 201
 
@@ -261,8 +293,9 @@ def _search_limit() -> str:
 def search_cvs() -> Any:
     query = search.make_query(runtime(), request.args)
     if not search.has_criteria(query):
-        raise ValidationError("q", "Give a search text in 'q' or at least one filter.",
-                              code="missing_query")
+        raise ValidationError(
+            "q", "Give a search text in 'q' or at least one filter.", code="missing_query"
+        )
     org = search.recruiter_organisation(_user())
     with outside_transaction():
         query, result = search.run_query(runtime(), org, query)
@@ -271,13 +304,18 @@ def search_cvs() -> Any:
         total=page.total,
         page=query.page,
         per_page=query.per_page,
-        hits=[{
-            "cv_id": hit.cv_id,
-            "score": hit.score,
-            "snippets": list(hit.snippets),
-            "title": cv.title,
-            "updated_at": cv.updated_at.isoformat(),
-        } for hit, cv in page.hits],
-        facets={name: [{"value": v, "count": c} for v, c in values]
-                for name, values in page.facets.items()},
+        hits=[
+            {
+                "cv_id": hit.cv_id,
+                "score": hit.score,
+                "snippets": list(hit.snippets),
+                "title": cv.title,
+                "updated_at": cv.updated_at.isoformat(),
+            }
+            for hit, cv in page.hits
+        ],
+        facets={
+            name: [{"value": v, "count": c} for v, c in values]
+            for name, values in page.facets.items()
+        },
     )

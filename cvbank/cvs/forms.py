@@ -10,8 +10,9 @@ from wtforms.validators import AnyOf, Length, Optional
 
 
 class UploadForm(FlaskForm):
-    file = FileField(_l("CV file (PDF or DOCX)"),
-                     validators=[FileRequired(_l("Choose a file to upload."))])
+    file = FileField(
+        _l("CV file (PDF or DOCX)"), validators=[FileRequired(_l("Choose a file to upload."))]
+    )
     title = StringField(_l("Title (optional)"), validators=[Optional(), Length(max=200)])
 
 

@@ -29,13 +29,16 @@ class Cv(Base):
     __tablename__ = "cvs"
 
     id: Mapped[UuidPk]
-    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                                index=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     title: Mapped[str] = mapped_column(String(200))
-    visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility, "visibility"),
-                                                   default=Visibility.HIDDEN)
-    state: Mapped[CvState] = mapped_column(enum_type(CvState, "cv_state"),
-                                           default=CvState.PROCESSING)
+    visibility: Mapped[Visibility] = mapped_column(
+        enum_type(Visibility, "visibility"), default=Visibility.HIDDEN
+    )
+    state: Mapped[CvState] = mapped_column(
+        enum_type(CvState, "cv_state"), default=CvState.PROCESSING
+    )
     current_version_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("cv_versions.id", use_alter=True, ondelete="SET NULL")
     )
@@ -43,7 +46,9 @@ class Cv(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     versions: Mapped[list[CvVersion]] = relationship(
-        back_populates="cv", cascade="all, delete-orphan", foreign_keys="CvVersion.cv_id",
+        back_populates="cv",
+        cascade="all, delete-orphan",
+        foreign_keys="CvVersion.cv_id",
         order_by="CvVersion.number",
     )
     current_version: Mapped[CvVersion | None] = relationship(
@@ -89,8 +94,9 @@ class Block(Base):
     __table_args__ = (UniqueConstraint("candidate_id", "organisation_id"),)
 
     id: Mapped[UuidPk]
-    candidate_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                                    index=True)
+    candidate_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     organisation_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )

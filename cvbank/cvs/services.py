@@ -10,9 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from indexer.errors import IndexerError
-from indexer.errors import UnsupportedFile as IndexerUnsupportedFile
-from indexer.extract import sniff
 from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session
 
@@ -33,6 +30,8 @@ from cvbank.errors import Conflict, FileTooLarge, NotFound, UnsupportedFile, Val
 from cvbank.outbox.services import enqueue
 from cvbank.review.models import Decision, SensitiveFlag
 from cvbank.runtime import Runtime
+from indexer.errors import UnsupportedFile as IndexerUnsupportedFile
+from indexer.extract import sniff
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +51,16 @@ def _title_from(filename: str) -> str:
     return (stem or "CV")[:MAX_TITLE]
 
 
-def upload_cv(session: Session, rt: Runtime, owner: User, *, filename: str | None, data: bytes,
-              cv: Cv | None = None, title: str | None = None) -> Cv:
+def upload_cv(
+    session: Session,
+    rt: Runtime,
+    owner: User,
+    *,
+    filename: str | None,
+    data: bytes,
+    cv: Cv | None = None,
+    title: str | None = None,
+) -> Cv:
     """Store a new CV (or a new version of ``cv``) and queue its parsing, in one transaction."""
     if not data:
         raise ValidationError("file", "The file is empty.", code="empty_file")
@@ -72,15 +79,25 @@ def upload_cv(session: Session, rt: Runtime, owner: User, *, filename: str | Non
     on_rollback(session, lambda: rt.storage.delete(ref))
 
     if cv is None:
-        cv = Cv(id=uuid.uuid4(), owner_id=owner.id,
-                title=(title or _title_from(filename)).strip()[:MAX_TITLE] or "CV")
+        cv = Cv(
+            id=uuid.uuid4(),
+            owner_id=owner.id,
+            title=(title or _title_from(filename)).strip()[:MAX_TITLE] or "CV",
+        )
         session.add(cv)
         number = 1
     else:
         number = max((v.number for v in cv.versions), default=0) + 1
-    version = CvVersion(id=uuid.uuid4(), cv_id=cv.id, number=number, file_ref=ref,
-                        filename=filename, sha256=hashlib.sha256(data).hexdigest(), mime=mime,
-                        size=len(data))
+    version = CvVersion(
+        id=uuid.uuid4(),
+        cv_id=cv.id,
+        number=number,
+        file_ref=ref,
+        filename=filename,
+        sha256=hashlib.sha256(data).hexdigest(),
+        mime=mime,
+        size=len(data),
+    )
     session.add(version)
     session.flush()
     cv.current_version_id = version.id
@@ -109,20 +126,22 @@ def _get_cv(session: Session, cv_id: uuid.UUID | str) -> Cv | None:
 
 def list_cvs(session: Session, owner: User) -> list[Cv]:
     """Return the owner's CVs, most recently changed first."""
-    return list(session.scalars(
-        select(Cv).where(Cv.owner_id == owner.id).order_by(Cv.updated_at.desc())
-    ))
+    return list(
+        session.scalars(select(Cv).where(Cv.owner_id == owner.id).order_by(Cv.updated_at.desc()))
+    )
 
 
 def open_flags(session: Session, version_id: uuid.UUID | None) -> list[SensitiveFlag]:
     """Return the version's flags that still wait for a decision."""
     if version_id is None:
         return []
-    return list(session.scalars(
-        select(SensitiveFlag)
-        .where(SensitiveFlag.version_id == version_id, SensitiveFlag.decision == Decision.OPEN)
-        .order_by(SensitiveFlag.start)
-    ))
+    return list(
+        session.scalars(
+            select(SensitiveFlag)
+            .where(SensitiveFlag.version_id == version_id, SensitiveFlag.decision == Decision.OPEN)
+            .order_by(SensitiveFlag.start)
+        )
+    )
 
 
 def set_visibility(session: Session, owner: User, cv: Cv, visibility: str) -> Cv:
@@ -130,25 +149,28 @@ def set_visibility(session: Session, owner: User, cv: Cv, visibility: str) -> Cv
     try:
         wanted = Visibility(visibility)
     except ValueError:
-        raise ValidationError("visibility", "Visibility must be 'visible' or 'hidden'.",
-                              code="invalid_visibility") from None
+        raise ValidationError(
+            "visibility", "Visibility must be 'visible' or 'hidden'.", code="invalid_visibility"
+        ) from None
     if wanted not in PUBLISHABLE:
-        raise ValidationError("visibility", "Visibility must be 'visible' or 'hidden'.",
-                              code="invalid_visibility")
+        raise ValidationError(
+            "visibility", "Visibility must be 'visible' or 'hidden'.", code="invalid_visibility"
+        )
     if cv.owner_id != owner.id:
         raise NotFound("No such CV.")
     if wanted is not Visibility.HIDDEN:
         if cv.state is CvState.PROCESSING:
-            raise Conflict("The CV is still being read. Try again in a moment.",
-                           code="cv_processing")
+            raise Conflict(
+                "The CV is still being read. Try again in a moment.", code="cv_processing"
+            )
         if cv.state is CvState.FAILED:
-            raise Conflict("The CV could not be read, so it cannot be published.",
-                           code="cv_failed")
+            raise Conflict("The CV could not be read, so it cannot be published.", code="cv_failed")
         flags = open_flags(session, cv.current_version_id)
         if flags:
             raise Conflict(
                 f"Resolve the {len(flags)} sensitive-content flag(s) before publishing.",
-                code="open_flags", open_flags=[str(f.id) for f in flags],
+                code="open_flags",
+                open_flags=[str(f.id) for f in flags],
             )
     if cv.visibility is not wanted:
         cv.visibility = wanted
@@ -174,8 +196,9 @@ def delete_cv(session: Session, rt: Runtime, owner: User, cv: Cv) -> None:
 # --- Employers -------------------------------------------------------------------------------
 
 
-def employer_visible(session: Session, org: Organisation, cv_ids: Sequence[uuid.UUID]
-                     ) -> dict[uuid.UUID, Cv]:
+def employer_visible(
+    session: Session, org: Organisation, cv_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Cv]:
     """Return those of ``cv_ids`` this organisation may see now, according to the database.
 
     This is the one check behind every employer path (search hits, CV pages, the API): the CV is
@@ -192,8 +215,10 @@ def employer_visible(session: Session, org: Organisation, cv_ids: Sequence[uuid.
             Cv.state == CvState.READY,
             User.status == UserStatus.ACTIVE,
             ~exists().where(Block.candidate_id == Cv.owner_id, Block.organisation_id == org.id),
-            ~exists().where(SensitiveFlag.version_id == Cv.current_version_id,
-                            SensitiveFlag.decision == Decision.OPEN),
+            ~exists().where(
+                SensitiveFlag.version_id == Cv.current_version_id,
+                SensitiveFlag.decision == Decision.OPEN,
+            ),
         )
     )
     return {cv.id: cv for cv in session.scalars(stmt)}
@@ -207,16 +232,27 @@ def cv_for_employer(session: Session, org: Organisation | None, cv_id: uuid.UUID
     return cv
 
 
-def record_access(session: Session, actor: User, org: Organisation | None, cvs: list[Cv],
-                  action: AccessAction) -> None:
+def record_access(
+    session: Session, actor: User, org: Organisation | None, cvs: list[Cv], action: AccessAction
+) -> None:
     """Log employer accesses so that the candidate can see them."""
     if cvs:
         now = utcnow()
-        session.execute(insert(AccessEvent), [
-            {"id": uuid.uuid4(), "actor_id": actor.id, "organisation_id": org.id if org else None,
-             "candidate_id": cv.owner_id, "cv_id": cv.id, "action": action, "at": now}
-            for cv in cvs
-        ])
+        session.execute(
+            insert(AccessEvent),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "actor_id": actor.id,
+                    "organisation_id": org.id if org else None,
+                    "candidate_id": cv.owner_id,
+                    "cv_id": cv.id,
+                    "action": action,
+                    "at": now,
+                }
+                for cv in cvs
+            ],
+        )
 
 
 def access_log(session: Session, owner: User, limit: int = 200) -> list[tuple[AccessEvent, str]]:
@@ -245,38 +281,54 @@ class VersionContent:
     flags: list[SensitiveFlag]
 
 
-def version_content(session: Session, rt: Runtime, cv: Cv, version: CvVersion | None = None
-                    ) -> VersionContent | None:
+def version_content(
+    session: Session, rt: Runtime, cv: Cv, version: CvVersion | None = None
+) -> VersionContent | None:
     """Unseal the text and profile of the CV's current (or given) version, if parsed."""
     version = version or cv.current_version
     if version is None or version.text_sealed is None:
         return None
-    flags = list(session.scalars(
-        select(SensitiveFlag).where(SensitiveFlag.version_id == version.id)
-        .order_by(SensitiveFlag.start)
-    ))
+    flags = list(
+        session.scalars(
+            select(SensitiveFlag)
+            .where(SensitiveFlag.version_id == version.id)
+            .order_by(SensitiveFlag.start)
+        )
+    )
     return unseal_content(rt, cv.owner_id, wrapped_key(session, cv.owner_id), version, flags)
 
 
-def unseal_content(rt: Runtime, owner_id: uuid.UUID, key: bytes | None, version: CvVersion,
-                   flags: list[SensitiveFlag]) -> VersionContent:
+def unseal_content(
+    rt: Runtime,
+    owner_id: uuid.UUID,
+    key: bytes | None,
+    version: CvVersion,
+    flags: list[SensitiveFlag],
+) -> VersionContent:
     """Open a parsed version's sealed text, profile and corrections with the owner's key."""
+
     def open_json(sealed: bytes | None) -> dict[str, Any]:
         return json.loads(rt.sealer.open(owner_id, key, sealed)) if sealed else {}
 
     text = rt.sealer.open(owner_id, key, version.text_sealed or b"").decode()
     extracted = open_json(version.profile_sealed)
     corrections = open_json(version.corrections_sealed)
-    return VersionContent(text=text, profile=effective_profile(extracted, corrections),
-                          extracted=extracted, corrections=corrections, flags=flags)
+    return VersionContent(
+        text=text,
+        profile=effective_profile(extracted, corrections),
+        extracted=extracted,
+        corrections=corrections,
+        flags=flags,
+    )
 
 
 def employer_text(content: VersionContent) -> str:
     """Return the text an employer sees: every removed passage is cut out."""
     from indexer.documents import redact_spans
 
-    return redact_spans(content.text, [(f.start, f.end) for f in content.flags
-                                       if f.decision is Decision.REMOVED])
+    return redact_spans(
+        content.text, [(f.start, f.end) for f in content.flags if f.decision is Decision.REMOVED]
+    )
 
 
 # --- Blocks ----------------------------------------------------------------------------------
@@ -288,18 +340,26 @@ def find_organisations(session: Session, text: str, limit: int = 20) -> list[Org
     if len(text) < 2:
         return []
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return list(session.scalars(
-        select(Organisation).where(Organisation.name.ilike(pattern, escape="\\"))
-        .order_by(Organisation.name).limit(limit)
-    ))
+    return list(
+        session.scalars(
+            select(Organisation)
+            .where(Organisation.name.ilike(pattern, escape="\\"))
+            .order_by(Organisation.name)
+            .limit(limit)
+        )
+    )
 
 
 def list_blocks(session: Session, candidate: User) -> list[Organisation]:
     """Return the organisations the candidate blocks, by name."""
-    return list(session.scalars(
-        select(Organisation).join(Block, Block.organisation_id == Organisation.id)
-        .where(Block.candidate_id == candidate.id).order_by(Organisation.name)
-    ))
+    return list(
+        session.scalars(
+            select(Organisation)
+            .join(Block, Block.organisation_id == Organisation.id)
+            .where(Block.candidate_id == candidate.id)
+            .order_by(Organisation.name)
+        )
+    )
 
 
 def _reindex_all(session: Session, candidate: User, reason: str) -> None:
@@ -315,8 +375,9 @@ def block_organisation(session: Session, candidate: User, organisation_id: str) 
         org = None
     if org is None:
         raise NotFound("No such organisation.")
-    exists_already = session.scalar(select(Block.id).where(
-        Block.candidate_id == candidate.id, Block.organisation_id == org.id))
+    exists_already = session.scalar(
+        select(Block.id).where(Block.candidate_id == candidate.id, Block.organisation_id == org.id)
+    )
     if exists_already is None:
         session.add(Block(candidate_id=candidate.id, organisation_id=org.id))
         _reindex_all(session, candidate, "blocked")
@@ -330,8 +391,9 @@ def unblock_organisation(session: Session, candidate: User, organisation_id: str
         key = uuid.UUID(str(organisation_id))
     except ValueError:
         raise NotFound("No such block.") from None
-    block = session.scalar(select(Block).where(Block.candidate_id == candidate.id,
-                                               Block.organisation_id == key))
+    block = session.scalar(
+        select(Block).where(Block.candidate_id == candidate.id, Block.organisation_id == key)
+    )
     if block is None:
         raise NotFound("No such block.")
     session.delete(block)

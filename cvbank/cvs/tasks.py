@@ -14,6 +14,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cvbank.accounts.models import DataKey, User, UserStatus
+from cvbank.accounts.services import wrapped_key
+from cvbank.cvs.models import Block, Cv, CvState, CvVersion, Visibility
+from cvbank.cvs.services import unseal_content
+from cvbank.db import utcnow
+from cvbank.outbox.services import enqueue
+from cvbank.review.models import Decision, SensitiveFlag
+from cvbank.runtime import Runtime
 from indexer.documents import build_document
 from indexer.errors import IndexerError
 from indexer.extract import Limits, extract_isolated
@@ -22,17 +33,6 @@ from indexer.gazetteer import Gazetteer
 from indexer.language import detect_language
 from indexer.profile import build_profile
 from indexer.search.base import IndexDocument
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from cvbank.accounts.models import DataKey, User, UserStatus
-from cvbank.accounts.services import wrapped_key
-from cvbank.cvs.models import Block, Cv, CvState, CvVersion, Visibility
-from cvbank.db import utcnow
-from cvbank.cvs.services import unseal_content
-from cvbank.outbox.services import enqueue
-from cvbank.review.models import Decision, SensitiveFlag
-from cvbank.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +41,13 @@ PARSER_VERSION = "1"
 
 def _limits(rt: Runtime) -> Limits:
     s = rt.settings
-    return Limits(max_bytes=s.max_upload_bytes, max_pages=s.extract_max_pages,
-                  cpu_seconds=s.extract_cpu_seconds, memory_mb=s.extract_memory_mb,
-                  wall_seconds=s.extract_timeout_seconds)
+    return Limits(
+        max_bytes=s.max_upload_bytes,
+        max_pages=s.extract_max_pages,
+        cpu_seconds=s.extract_cpu_seconds,
+        memory_mb=s.extract_memory_mb,
+        wall_seconds=s.extract_timeout_seconds,
+    )
 
 
 def _passage_hash(text: str) -> str:
@@ -94,33 +98,52 @@ def parse_version(rt: Runtime, payload: dict[str, Any]) -> None:
             decision, decided_at, consent_id = previous.get(
                 (flag.category, passage), (Decision.OPEN, None, None)
             )
-            session.add(SensitiveFlag(
-                version_id=version.id, category=flag.category, start=flag.start, end=flag.end,
-                text_sealed=rt.sealer.seal(cv.owner_id, key, flag.text.encode()),
-                passage_hash=passage, rule=flag.rule, confidence=flag.confidence,
-                decision=decision, decided_at=decided_at, consent_id=consent_id,
-            ))
+            session.add(
+                SensitiveFlag(
+                    version_id=version.id,
+                    category=flag.category,
+                    start=flag.start,
+                    end=flag.end,
+                    text_sealed=rt.sealer.seal(cv.owner_id, key, flag.text.encode()),
+                    passage_hash=passage,
+                    rule=flag.rule,
+                    confidence=flag.confidence,
+                    decision=decision,
+                    decided_at=decided_at,
+                    consent_id=consent_id,
+                )
+            )
         session.flush()
         if cv.current_version_id == version.id:
             has_open = any(
                 previous.get((f.category, _passage_hash(f.text)), (Decision.OPEN,))[0]
-                is Decision.OPEN for f in flags
+                is Decision.OPEN
+                for f in flags
             )
             cv.state = CvState.NEEDS_REVIEW if has_open else CvState.READY
             cv.updated_at = utcnow()
             enqueue(session, "index_cv", key=str(cv.id), payload={"reason": "parsed"})
-        log.info("version %s parsed: %s, %d chars, %d flag(s)", version_id, language, len(text),
-                 len(flags))
+        log.info(
+            "version %s parsed: %s, %d chars, %d flag(s)",
+            version_id,
+            language,
+            len(text),
+            len(flags),
+        )
 
 
-def _previous_decisions(session: Session, cv: Cv, version: CvVersion
-                        ) -> dict[tuple[str, str], tuple[Decision, Any, Any]]:
+def _previous_decisions(
+    session: Session, cv: Cv, version: CvVersion
+) -> dict[tuple[str, str], tuple[Decision, Any, Any]]:
     """Return decisions made on earlier versions, by (category, identical passage)."""
     rows = session.scalars(
         select(SensitiveFlag)
         .join(CvVersion, CvVersion.id == SensitiveFlag.version_id)
-        .where(CvVersion.cv_id == cv.id, CvVersion.id != version.id,
-               SensitiveFlag.decision != Decision.OPEN)
+        .where(
+            CvVersion.cv_id == cv.id,
+            CvVersion.id != version.id,
+            SensitiveFlag.decision != Decision.OPEN,
+        )
         .order_by(SensitiveFlag.decided_at)
     )
     return {(f.category, f.passage_hash): (f.decision, f.decided_at, f.consent_id) for f in rows}
@@ -142,8 +165,9 @@ def _record_failure(rt: Runtime, version_id: uuid.UUID, code: str, message: str)
             enqueue(session, "index_cv", key=str(cv.id), payload={"reason": "failed"})
 
 
-def searchable_documents(session: Session, rt: Runtime, cv_ids: Sequence[uuid.UUID]
-                         ) -> dict[uuid.UUID, IndexDocument]:
+def searchable_documents(
+    session: Session, rt: Runtime, cv_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, IndexDocument]:
     """Return the index documents of those CVs that employers may find (a few queries in all).
 
     A CV is searchable when it is published, parsed, without open flags, and its owner is
@@ -154,18 +178,27 @@ def searchable_documents(session: Session, rt: Runtime, cv_ids: Sequence[uuid.UU
         .join(CvVersion, CvVersion.id == Cv.current_version_id)
         .join(User, User.id == Cv.owner_id)
         .outerjoin(DataKey, DataKey.user_id == Cv.owner_id)
-        .where(Cv.id.in_(cv_ids), Cv.visibility != Visibility.HIDDEN,
-               Cv.state == CvState.READY, User.status == UserStatus.ACTIVE,
-               CvVersion.text_sealed.is_not(None))
+        .where(
+            Cv.id.in_(cv_ids),
+            Cv.visibility != Visibility.HIDDEN,
+            Cv.state == CvState.READY,
+            User.status == UserStatus.ACTIVE,
+            CvVersion.text_sealed.is_not(None),
+        )
     ).all()
     flags: dict[uuid.UUID, list[SensitiveFlag]] = defaultdict(list)
-    for flag in session.scalars(select(SensitiveFlag).where(
-            SensitiveFlag.version_id.in_([version.id for _, version, _ in rows]))):
+    for flag in session.scalars(
+        select(SensitiveFlag).where(
+            SensitiveFlag.version_id.in_([version.id for _, version, _ in rows])
+        )
+    ):
         flags[flag.version_id].append(flag)
     blocks: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for owner_id, org_id in session.execute(select(Block.candidate_id, Block.organisation_id)
-                                            .where(Block.candidate_id.in_(
-                                                {cv.owner_id for cv, _, _ in rows}))):
+    for owner_id, org_id in session.execute(
+        select(Block.candidate_id, Block.organisation_id).where(
+            Block.candidate_id.in_({cv.owner_id for cv, _, _ in rows})
+        )
+    ):
         blocks[owner_id].append(str(org_id))
     documents = {}
     for cv, version, key in rows:
@@ -174,17 +207,22 @@ def searchable_documents(session: Session, rt: Runtime, cv_ids: Sequence[uuid.UU
             continue
         content = unseal_content(rt, cv.owner_id, key, version, version_flags)
         documents[cv.id] = build_document(
-            cv_id=str(cv.id), version_id=str(version.id), visibility=cv.visibility.value,
-            language=version.language, text=content.text, profile=content.profile,
-            title=cv.title, sensitive_spans=[(f.start, f.end) for f in version_flags],
-            blocked_orgs=blocks[cv.owner_id], updated_at=cv.updated_at,
+            cv_id=str(cv.id),
+            version_id=str(version.id),
+            visibility=cv.visibility.value,
+            language=version.language,
+            text=content.text,
+            profile=content.profile,
+            title=cv.title,
+            sensitive_spans=[(f.start, f.end) for f in version_flags],
+            blocked_orgs=blocks[cv.owner_id],
+            updated_at=cv.updated_at,
             geo=_geo(content.profile),
         )
     return documents
 
 
-def searchable_document(session: Session, rt: Runtime, cv_id: uuid.UUID
-                        ) -> IndexDocument | None:
+def searchable_document(session: Session, rt: Runtime, cv_id: uuid.UUID) -> IndexDocument | None:
     """Return the index document for a CV, or None if employers must not find it."""
     return searchable_documents(session, rt, [cv_id]).get(cv_id)
 

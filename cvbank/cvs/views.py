@@ -23,8 +23,9 @@ def upload_error_message(exc: CvbankError) -> str:
     messages = {
         "empty_file": _("The file is empty."),
         "too_large": _("The file is larger than %(max)s MB.", max=max_mb),
-        "unsupported_format": _("This is not a PDF or Word (DOCX) file. "
-                                "Please upload your CV as PDF or DOCX."),
+        "unsupported_format": _(
+            "This is not a PDF or Word (DOCX) file. Please upload your CV as PDF or DOCX."
+        ),
     }
     return messages.get(exc.code, exc.message)
 
@@ -49,14 +50,25 @@ def upload() -> Any:
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            cv = services.upload_cv(db_session(), runtime(), _user(), filename=upload.filename,
-                                    data=upload.read(), title=form.title.data)
+            cv = services.upload_cv(
+                db_session(),
+                runtime(),
+                _user(),
+                filename=upload.filename,
+                data=upload.read(),
+                title=form.title.data,
+            )
         except CvbankError as exc:
             form.file.errors = [*form.file.errors, upload_error_message(exc)]
             status = exc.status
         else:
-            flash(_("Your CV was uploaded. We are reading it now; it stays hidden until you "
-                    "publish it."), "success")
+            flash(
+                _(
+                    "Your CV was uploaded. We are reading it now; it stays hidden until you "
+                    "publish it."
+                ),
+                "success",
+            )
             return redirect(url_for("cvs.detail", cv_id=cv.id))
     else:
         status = 400
@@ -71,9 +83,15 @@ def detail(cv_id: str) -> Any:
     cv = services.owned_cv(session, _user(), cv_id)
     content = services.version_content(session, runtime(), cv)
     open_flags = services.open_flags(session, cv.current_version_id)
-    return render_template("cvs/detail.html", cv=cv, version=cv.current_version,
-                           content=content, open_flags=open_flags, form=VisibilityForm(),
-                           error_message=_parse_error(cv))
+    return render_template(
+        "cvs/detail.html",
+        cv=cv,
+        version=cv.current_version,
+        content=content,
+        open_flags=open_flags,
+        form=VisibilityForm(),
+        error_message=_parse_error(cv),
+    )
 
 
 def _parse_error(cv: Any) -> str | None:
@@ -81,14 +99,18 @@ def _parse_error(cv: Any) -> str | None:
     if version is None or version.error_code is None:
         return None
     messages = {
-        "no_text_layer": _("This PDF has no text layer (it looks scanned). Please upload a PDF "
-                           "saved from your word processor, or a DOCX file."),
+        "no_text_layer": _(
+            "This PDF has no text layer (it looks scanned). Please upload a PDF "
+            "saved from your word processor, or a DOCX file."
+        ),
         "encrypted": _("This file is password-protected. Please upload an unprotected copy."),
         "too_many_pages": _("This file has too many pages for a CV."),
         "timeout": _("Reading this file took too long. Please save it again and re-upload."),
     }
-    return messages.get(version.error_code,
-                        _("We could not read this file: %(reason)s", reason=version.error_message))
+    return messages.get(
+        version.error_code,
+        _("We could not read this file: %(reason)s", reason=version.error_message),
+    )
 
 
 @bp.post("/cvs/<cv_id>/visibility")
@@ -141,14 +163,20 @@ def blocks() -> Any:
     found = services.find_organisations(session, request.args.get("q", ""))
     blocked = services.list_blocks(session, _user())
     blocked_ids = {org.id for org in blocked}
-    return render_template("cvs/blocks.html", blocked=blocked, q=request.args.get("q", ""),
-                           found=[org for org in found if org.id not in blocked_ids])
+    return render_template(
+        "cvs/blocks.html",
+        blocked=blocked,
+        q=request.args.get("q", ""),
+        found=[org for org in found if org.id not in blocked_ids],
+    )
 
 
 @bp.post("/blocks")
 @login_required(Role.CANDIDATE)
 def block() -> Any:
-    org = services.block_organisation(db_session(), _user(), request.form.get("organisation_id", ""))
+    org = services.block_organisation(
+        db_session(), _user(), request.form.get("organisation_id", "")
+    )
     flash(_("%(org)s can no longer find or open your CVs.", org=org.name), "success")
     return redirect(url_for("cvs.blocks")), 303
 
@@ -174,15 +202,13 @@ def lines_to_entries(text: str, keys: tuple[str, ...]) -> list[dict[str, str | N
     for line in (text or "").splitlines():
         if line.strip():
             parts = [p.strip() or None for p in line.split("|")]
-            entries.append(dict(zip(keys, parts + [None] * (len(keys) - len(parts)),
-                                    strict=False)))
+            entries.append(dict(zip(keys, parts + [None] * (len(keys) - len(parts)), strict=False)))
     return entries
 
 
 def entries_to_lines(entries: list[dict[str, Any]], keys: tuple[str, ...]) -> str:
     """Write entries as the "a | b | c" lines the correction form shows."""
-    return "\n".join(" | ".join(str(e.get(k) or "") for k in keys).rstrip(" |")
-                     for e in entries)
+    return "\n".join(" | ".join(str(e.get(k) or "") for k in keys).rstrip(" |") for e in entries)
 
 
 @bp.route("/cvs/<cv_id>/profile", methods=["GET", "POST"])
@@ -206,8 +232,10 @@ def edit_profile(cv_id: str) -> Any:
         except CvbankError as exc:
             error = exc.message
         else:
-            flash(_("Your corrections are saved and used for search until you upload a new "
-                    "version."), "success")
+            flash(
+                _("Your corrections are saved and used for search until you upload a new version."),
+                "success",
+            )
             return redirect(url_for("cvs.detail", cv_id=cv.id)), 303
     p = content.profile
     values = {k: p.get(k) or "" for k in profiles.SCALARS}
@@ -216,5 +244,6 @@ def edit_profile(cv_id: str) -> Any:
         values[name] = entries_to_lines(p.get(name, []), keys)
     if request.method == "POST":
         values.update(request.form.to_dict())
-    return render_template("cvs/profile.html", cv=cv, values=values, error=error,
-                           corrected=bool(content.corrections)), 400 if error else 200
+    return render_template(
+        "cvs/profile.html", cv=cv, values=values, error=error, corrected=bool(content.corrections)
+    ), 400 if error else 200

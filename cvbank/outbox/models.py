@@ -16,8 +16,9 @@ class OutboxJob(Base):
     __table_args__ = (Index("ix_outbox_jobs_pending", "done_at", "parked", "run_after"),)
 
     # BigInteger on PostgreSQL, INTEGER (rowid) on SQLite: both auto-increment in order.
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
-                                    primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
     kind: Mapped[str] = mapped_column(String(40))
     key: Mapped[str] = mapped_column(String(80), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

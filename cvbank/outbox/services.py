@@ -16,8 +16,14 @@ BACKOFF_BASE_SECONDS = 5
 BACKOFF_MAX_SECONDS = 3600
 
 
-def enqueue(session: Session, kind: str, key: str, payload: dict[str, Any] | None = None,
-            *, run_after: datetime | None = None) -> OutboxJob:
+def enqueue(
+    session: Session,
+    kind: str,
+    key: str,
+    payload: dict[str, Any] | None = None,
+    *,
+    run_after: datetime | None = None,
+) -> OutboxJob:
     """Add a job in the caller's transaction; it runs only if that transaction commits."""
     job = OutboxJob(kind=kind, key=key, payload=payload or {}, run_after=run_after or utcnow())
     session.add(job)
@@ -72,7 +78,8 @@ def mark_done(db: Database, job_id: int) -> None:
     """Record that a job finished."""
     with db.transaction() as session:
         session.execute(
-            update(OutboxJob).where(OutboxJob.id == job_id)
+            update(OutboxJob)
+            .where(OutboxJob.id == job_id)
             .values(done_at=utcnow(), leased_until=None, error=None)
         )
 
@@ -83,8 +90,12 @@ def mark_failed(db: Database, job: LeasedJob, error: str, *, max_attempts: int) 
     delay = min(BACKOFF_BASE_SECONDS * 2 ** (job.attempts - 1), BACKOFF_MAX_SECONDS)
     with db.transaction() as session:
         session.execute(
-            update(OutboxJob).where(OutboxJob.id == job.id).values(
-                leased_until=None, error=error[:4000], parked=parked,
+            update(OutboxJob)
+            .where(OutboxJob.id == job.id)
+            .values(
+                leased_until=None,
+                error=error[:4000],
+                parked=parked,
                 run_after=utcnow() + timedelta(seconds=delay),
             )
         )
@@ -105,9 +116,17 @@ def queue_stats(session: Session) -> dict[str, int]:
     from sqlalchemy import func
 
     now = utcnow()
-    pending = session.scalar(select(func.count()).where(
-        OutboxJob.done_at.is_(None), OutboxJob.parked.is_(False))) or 0
-    leased = session.scalar(select(func.count()).where(
-        OutboxJob.done_at.is_(None), OutboxJob.leased_until > now)) or 0
+    pending = (
+        session.scalar(
+            select(func.count()).where(OutboxJob.done_at.is_(None), OutboxJob.parked.is_(False))
+        )
+        or 0
+    )
+    leased = (
+        session.scalar(
+            select(func.count()).where(OutboxJob.done_at.is_(None), OutboxJob.leased_until > now)
+        )
+        or 0
+    )
     parked = session.scalar(select(func.count()).where(OutboxJob.parked.is_(True))) or 0
     return {"pending": pending, "leased": leased, "parked": parked}

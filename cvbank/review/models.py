@@ -34,8 +34,9 @@ class SensitiveFlag(Base):
     passage_hash: Mapped[str] = mapped_column(String(64))
     rule: Mapped[str] = mapped_column(String(120))
     confidence: Mapped[float] = mapped_column(Float)
-    decision: Mapped[Decision] = mapped_column(enum_type(Decision, "flag_decision"),
-                                               default=Decision.OPEN)
+    decision: Mapped[Decision] = mapped_column(
+        enum_type(Decision, "flag_decision"), default=Decision.OPEN
+    )
     decided_at: Mapped[datetime | None]
     consent_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("consents.id", ondelete="SET NULL")

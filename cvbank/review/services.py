@@ -43,22 +43,24 @@ def flags_of(session: Session, rt: Runtime, cv: Cv) -> list[ReviewedFlag]:
         return []
     key = wrapped_key(session, cv.owner_id)
     rows = session.scalars(
-        select(SensitiveFlag).where(SensitiveFlag.version_id == cv.current_version_id)
+        select(SensitiveFlag)
+        .where(SensitiveFlag.version_id == cv.current_version_id)
         .order_by(SensitiveFlag.start)
     )
-    return [ReviewedFlag(f, rt.sealer.open(cv.owner_id, key, f.text_sealed).decode())
-            for f in rows]
+    return [ReviewedFlag(f, rt.sealer.open(cv.owner_id, key, f.text_sealed).decode()) for f in rows]
 
 
-def resolve_flag(session: Session, owner: User, cv: Cv, flag_id: uuid.UUID | str,
-                 decision: str) -> SensitiveFlag:
+def resolve_flag(
+    session: Session, owner: User, cv: Cv, flag_id: uuid.UUID | str, decision: str
+) -> SensitiveFlag:
     """Record the candidate's decision on one flag; keeping a passage records their consent."""
     if cv.owner_id != owner.id:
         raise NotFound("No such CV.")
     wanted = DECISIONS.get(decision)
     if wanted is None:
-        raise ValidationError("decision", "The decision must be 'remove' or 'keep'.",
-                              code="invalid_decision")
+        raise ValidationError(
+            "decision", "The decision must be 'remove' or 'keep'.", code="invalid_decision"
+        )
     try:
         key = flag_id if isinstance(flag_id, uuid.UUID) else uuid.UUID(str(flag_id))
     except ValueError:
@@ -67,8 +69,9 @@ def resolve_flag(session: Session, owner: User, cv: Cv, flag_id: uuid.UUID | str
     if flag is None or flag.version_id != cv.current_version_id:
         raise NotFound("No such flag.")
     if wanted is Decision.KEPT_WITH_CONSENT and flag.category in NEVER_KEPT:
-        raise Conflict("A national identity number can only be removed, never kept.",
-                       code="cannot_keep")
+        raise Conflict(
+            "A national identity number can only be removed, never kept.", code="cannot_keep"
+        )
 
     if flag.consent_id is not None and wanted is not Decision.KEPT_WITH_CONSENT:
         consent = session.get(Consent, flag.consent_id)
@@ -76,8 +79,11 @@ def resolve_flag(session: Session, owner: User, cv: Cv, flag_id: uuid.UUID | str
             consent.withdrawn_at = utcnow()
         flag.consent_id = None
     if wanted is Decision.KEPT_WITH_CONSENT and flag.decision is not wanted:
-        consent = Consent(user_id=owner.id, purpose=f"publish_sensitive:{flag.category}",
-                          policy_version=PRIVACY_POLICY_VERSION)
+        consent = Consent(
+            user_id=owner.id,
+            purpose=f"publish_sensitive:{flag.category}",
+            policy_version=PRIVACY_POLICY_VERSION,
+        )
         session.add(consent)
         session.flush()
         flag.consent_id = consent.id
@@ -85,9 +91,11 @@ def resolve_flag(session: Session, owner: User, cv: Cv, flag_id: uuid.UUID | str
     flag.decided_at = utcnow()
     session.flush()
 
-    still_open = session.scalar(select(SensitiveFlag.id).where(
-        SensitiveFlag.version_id == flag.version_id, SensitiveFlag.decision == Decision.OPEN
-    ).limit(1))
+    still_open = session.scalar(
+        select(SensitiveFlag.id)
+        .where(SensitiveFlag.version_id == flag.version_id, SensitiveFlag.decision == Decision.OPEN)
+        .limit(1)
+    )
     if still_open is None and cv.state is CvState.NEEDS_REVIEW:
         cv.state = CvState.READY
     cv.updated_at = utcnow()

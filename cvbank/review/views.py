@@ -7,13 +7,13 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from indexer.flags import category_label, explain
 
 from cvbank.accounts.models import Role
 from cvbank.cvs import services as cv_services
 from cvbank.errors import CvbankError
 from cvbank.review import services
 from cvbank.web import current_user, db_session, login_required, runtime
+from indexer.flags import category_label, explain
 
 bp = Blueprint("review", __name__, url_prefix="/my")
 
@@ -36,7 +36,9 @@ def review(cv_id: str) -> Any:
         groups.setdefault(reviewed.flag.category, []).append(reviewed)
     locale = _locale()
     return render_template(
-        "review/review.html", cv=cv, groups=groups,
+        "review/review.html",
+        cv=cv,
+        groups=groups,
         segments=services.segments(content.text, flags) if content else [],
         label=lambda category: category_label(category, locale),
         explain=lambda reviewed: explain(_as_flag(reviewed), locale),
@@ -59,8 +61,10 @@ def decide(cv_id: str, flag_id: str) -> Any:
     cv = cv_services.owned_cv(session, user, cv_id)
     decision = request.form.get("decision", "")
     if decision == "keep" and request.form.get("consent") != "yes":
-        flash(_("To keep this passage, tick the box to confirm that you understand who can "
-                "read it."), "error")
+        flash(
+            _("To keep this passage, tick the box to confirm that you understand who can read it."),
+            "error",
+        )
         return redirect(url_for("review.review", cv_id=cv.id, _anchor=f"flag-{flag_id}")), 303
     try:
         services.resolve_flag(session, user, cv, flag_id, decision)

@@ -6,13 +6,13 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from indexer.search.base import IndexDocument
 from sqlalchemy import func, select
 
 from cvbank.cvs.models import Cv, CvState, Visibility
 from cvbank.cvs.tasks import searchable_documents
 from cvbank.outbox.services import queue_stats
 from cvbank.runtime import Runtime
+from indexer.search.base import IndexDocument
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -23,9 +23,12 @@ def _documents(rt: Runtime) -> Iterator[IndexDocument]:
     last = None
     while True:
         with rt.db.transaction() as session:
-            stmt = (select(Cv.id).where(Cv.visibility != Visibility.HIDDEN,
-                                        Cv.state == CvState.READY)
-                    .order_by(Cv.id).limit(BATCH))
+            stmt = (
+                select(Cv.id)
+                .where(Cv.visibility != Visibility.HIDDEN, Cv.state == CvState.READY)
+                .order_by(Cv.id)
+                .limit(BATCH)
+            )
             if last is not None:
                 stmt = stmt.where(Cv.id > last)
             ids = list(session.scalars(stmt))
@@ -54,8 +57,14 @@ def rebuild_index(rt: Runtime) -> int:
 def index_status(rt: Runtime) -> dict[str, Any]:
     """Compare the index with the database and show the queue."""
     with rt.db.transaction() as session:
-        searchable = session.scalar(select(func.count()).select_from(Cv).where(
-            Cv.visibility != Visibility.HIDDEN, Cv.state == CvState.READY)) or 0
+        searchable = (
+            session.scalar(
+                select(func.count())
+                .select_from(Cv)
+                .where(Cv.visibility != Visibility.HIDDEN, Cv.state == CvState.READY)
+            )
+            or 0
+        )
         stats = queue_stats(session)
     return {
         "engine": rt.settings.search_engine,

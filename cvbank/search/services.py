@@ -7,11 +7,10 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from indexer.errors import QuerySyntaxError, SearchUnavailable
-from indexer.search.base import Hit, ProfileQuery, SearchResult
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 
 from cvbank.accounts.models import Organisation, User
 from cvbank.cvs.models import AccessAction, Cv
@@ -19,6 +18,8 @@ from cvbank.cvs.services import employer_visible, record_access
 from cvbank.db import utcnow
 from cvbank.errors import Forbidden, ServiceUnavailable, ValidationError
 from cvbank.runtime import Runtime
+from indexer.errors import QuerySyntaxError, SearchUnavailable
+from indexer.search.base import Hit, ProfileQuery, SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +45,13 @@ def recruiter_organisation(user: User) -> Organisation:
     """Return the organisation a recruiter searches for, with a live subscription."""
     org = user.organisation
     if org is None:
-        raise Forbidden("Your account does not belong to an employer organisation.",
-                        code="no_organisation")
+        raise Forbidden(
+            "Your account does not belong to an employer organisation.", code="no_organisation"
+        )
     if not org.has_subscription:
-        raise Forbidden(f"{org.name} has no active subscription to the CV database.",
-                        code="no_subscription")
+        raise Forbidden(
+            f"{org.name} has no active subscription to the CV database.", code="no_subscription"
+        )
     return org
 
 
@@ -58,12 +61,8 @@ MAX_RADIUS_KM = 500.0
 MAX_FILTER_VALUES = 10
 
 
-class Args(Protocol):
-    """Request arguments: ``request.args`` or any mapping with ``getlist``."""
-
-    def get(self, key: str, default: Any = None) -> Any: ...
-
-    def getlist(self, key: str) -> list[str]: ...
+# Request arguments (``request.args``): one key may carry several values.
+Args = MultiDict[str, str]
 
 
 def _number(args: Args, name: str, low: float, high: float, message: str) -> float | None:
@@ -82,8 +81,9 @@ def _number(args: Args, name: str, low: float, high: float, message: str) -> flo
 def _values(args: Args, name: str) -> list[str]:
     values = [v.strip() for v in args.getlist(name) if v and v.strip()]
     if len(values) > MAX_FILTER_VALUES:
-        raise ValidationError(name, f"Choose at most {MAX_FILTER_VALUES} values for {name}.",
-                              code="too_many_values")
+        raise ValidationError(
+            name, f"Choose at most {MAX_FILTER_VALUES} values for {name}.", code="too_many_values"
+        )
     return list(dict.fromkeys(values))
 
 
@@ -93,8 +93,9 @@ def make_query(rt: Runtime, args: Args) -> ProfileQuery:
 
     text = (args.get("q") or "").strip()
     if len(text) > MAX_QUERY_LENGTH:
-        raise ValidationError("q", f"Keep the search under {MAX_QUERY_LENGTH} characters.",
-                              code="query_too_long")
+        raise ValidationError(
+            "q", f"Keep the search under {MAX_QUERY_LENGTH} characters.", code="query_too_long"
+        )
     page = _number(args, "page", 1, MAX_PAGE, f"The page must be between 1 and {MAX_PAGE}.")
     if page is not None and page != int(page):
         raise ValidationError("page", "The page must be a whole number.", code="invalid_page")
@@ -107,29 +108,37 @@ def make_query(rt: Runtime, args: Args) -> ProfileQuery:
             try:
                 concept = taxonomy.get(value)
             except KeyError:
-                raise ValidationError("skill", f"Unknown skill {value!r}.",
-                                      code="unknown_skill") from None
+                raise ValidationError(
+                    "skill", f"Unknown skill {value!r}.", code="unknown_skill"
+                ) from None
         skills.append(concept.id)
 
     location = None
-    radius = _number(args, "radius", 1, MAX_RADIUS_KM,
-                     f"The distance must be between 1 and {MAX_RADIUS_KM:.0f} km.")
+    radius = _number(
+        args,
+        "radius",
+        1,
+        MAX_RADIUS_KM,
+        f"The distance must be between 1 and {MAX_RADIUS_KM:.0f} km.",
+    )
     near = (args.get("near") or "").strip()
     if near:
         from indexer.gazetteer import Gazetteer
 
         place = Gazetteer.load().lookup(near)
         if place is None:
-            raise ValidationError("near", f"We do not know the place {near!r}.",
-                                  code="unknown_place")
+            raise ValidationError(
+                "near", f"We do not know the place {near!r}.", code="unknown_place"
+            )
         location = (place.lat, place.lon)
         radius = radius or DEFAULT_RADIUS_KM
 
     cv_language = (args.get("cv_lang") or "").strip() or None
     if cv_language is not None and cv_language not in CV_LANGUAGES:
         raise ValidationError("cv_lang", "Unknown CV language.", code="invalid_cv_lang")
-    within = _number(args, "updated_within", 1, 3650,
-                     "'Updated within' must be between 1 and 3650 days.")
+    within = _number(
+        args, "updated_within", 1, 3650, "'Updated within' must be between 1 and 3650 days."
+    )
     sort = args.get("sort") or "relevance"
     if sort not in ("relevance", "recent"):
         raise ValidationError("sort", "Sort by 'relevance' or 'recent'.", code="invalid_sort")
@@ -139,8 +148,9 @@ def make_query(rt: Runtime, args: Args) -> ProfileQuery:
         location=location,
         radius_km=radius if location else None,
         locations=tuple(_values(args, "loc")),
-        min_years=_number(args, "min_years", 0, 60,
-                          "Minimum years of experience must be between 0 and 60."),
+        min_years=_number(
+            args, "min_years", 0, 60, "Minimum years of experience must be between 0 and 60."
+        ),
         languages=tuple(_values(args, "lang")),
         cv_language=cv_language,
         updated_since=utcnow() - timedelta(days=within) if within else None,
@@ -152,13 +162,21 @@ def make_query(rt: Runtime, args: Args) -> ProfileQuery:
 
 def has_criteria(query: ProfileQuery) -> bool:
     """Return whether the query asks for anything (an empty search shows nothing)."""
-    return bool(query.text or query.skills or query.location or query.locations
-                or query.min_years is not None or query.languages or query.cv_language
-                or query.updated_since)
+    return bool(
+        query.text
+        or query.skills
+        or query.location
+        or query.locations
+        or query.min_years is not None
+        or query.languages
+        or query.cv_language
+        or query.updated_since
+    )
 
 
-def run_query(rt: Runtime, org: Organisation, query: ProfileQuery
-              ) -> tuple[ProfileQuery, SearchResult]:
+def run_query(
+    rt: Runtime, org: Organisation, query: ProfileQuery
+) -> tuple[ProfileQuery, SearchResult]:
     """Ask the engine, filtered for ``org``; touches no database (call it outside a transaction)."""
     query = dataclasses.replace(query, organisation_id=str(org.id))
     try:
@@ -167,15 +185,18 @@ def run_query(rt: Runtime, org: Organisation, query: ProfileQuery
         raise ValidationError("q", exc.message, code="bad_query") from exc
     except SearchUnavailable as exc:
         log.error("search engine unavailable: %s", exc)
-        raise ServiceUnavailable("Search is unavailable right now. Please try again shortly.",
-                                 code="search_unavailable") from exc
+        raise ServiceUnavailable(
+            "Search is unavailable right now. Please try again shortly.", code="search_unavailable"
+        ) from exc
 
 
-def visible_page(session: Session, recruiter: User, org: Organisation, query: ProfileQuery,
-                 result: SearchResult) -> SearchPage:
+def visible_page(
+    session: Session, recruiter: User, org: Organisation, query: ProfileQuery, result: SearchResult
+) -> SearchPage:
     """Keep the hits the database says ``org`` may see now, and log their appearance."""
-    cvs = employer_visible(session, org, [i for hit in result.hits
-                                          if (i := _uuid_or_none(hit.cv_id)) is not None])
+    cvs = employer_visible(
+        session, org, [i for hit in result.hits if (i := _uuid_or_none(hit.cv_id)) is not None]
+    )
     shown = [(hit, cvs[i]) for hit in result.hits if (i := _uuid_or_none(hit.cv_id)) in cvs]
     dropped = len(result.hits) - len(shown)
     if dropped:
@@ -183,12 +204,12 @@ def visible_page(session: Session, recruiter: User, org: Organisation, query: Pr
         log.info("search dropped %d stale hit(s) after the database re-check", dropped)
     record_access(session, recruiter, org, [cv for _, cv in shown], AccessAction.APPEARED_IN_SEARCH)
     facets = {name: list(values) for name, values in result.facets.items()}
-    return SearchPage(query=query, total=max(0, result.total - dropped), hits=shown,
-                      facets=facets)
+    return SearchPage(query=query, total=max(0, result.total - dropped), hits=shown, facets=facets)
 
 
-def search_profiles(session: Session, rt: Runtime, recruiter: User, query: ProfileQuery
-                    ) -> SearchPage:
+def search_profiles(
+    session: Session, rt: Runtime, recruiter: User, query: ProfileQuery
+) -> SearchPage:
     """Search for a recruiter; every hit is re-checked against the database before it is shown."""
     org = recruiter_organisation(recruiter)
     query, result = run_query(rt, org, query)

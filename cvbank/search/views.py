@@ -28,8 +28,17 @@ bp = Blueprint("search", __name__)
 
 # Facet name in the engine's result → the request argument that filters on it.
 FACET_ARGS = {"skills": "skill", "location": "loc", "languages": "lang", "years": "min_years"}
-FILTER_ARGS = ("skill", "loc", "lang", "min_years", "near", "radius", "cv_lang",
-               "updated_within", "sort")
+FILTER_ARGS = (
+    "skill",
+    "loc",
+    "lang",
+    "min_years",
+    "near",
+    "radius",
+    "cv_lang",
+    "updated_within",
+    "sort",
+)
 
 
 def _search_limit() -> str:
@@ -106,12 +115,24 @@ def search() -> Any:
         if exc.status == 503:
             raise
         error = exc.message
-    active = [(arg, value) for arg in FILTER_ARGS for value in request.args.getlist(arg)
-              if value and arg not in ("sort", "radius")]
+    active = [
+        (arg, value)
+        for arg in FILTER_ARGS
+        for value in request.args.getlist(arg)
+        if value and arg not in ("sort", "radius")
+    ]
     return render_template(
-        "search/search.html", q=request.args.get("q", ""), page=page, error=error,
-        organisation=org, args=request.args, active=active, facet_url=facet_url,
-        facet_label=facet_label, without_url=without_url, page_url=page_url,
+        "search/search.html",
+        q=request.args.get("q", ""),
+        page=page,
+        error=error,
+        organisation=org,
+        args=request.args,
+        active=active,
+        facet_url=facet_url,
+        facet_label=facet_label,
+        without_url=without_url,
+        page_url=page_url,
     ), 400 if error else 200
 
 
@@ -126,6 +147,10 @@ def view_cv(cv_id: str) -> Any:
     content = cv_services.version_content(session, runtime(), cv)
     cv_services.record_access(session, user, org, [cv], AccessAction.VIEW)
     text = cv_services.employer_text(content) if content else ""
-    return render_template("search/cv.html", cv=cv, text=text,
-                           profile=content.profile if content else {},
-                           q=request.args.get("q", ""))
+    return render_template(
+        "search/cv.html",
+        cv=cv,
+        text=text,
+        profile=content.profile if content else {},
+        q=request.args.get("q", ""),
+    )

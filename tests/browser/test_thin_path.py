@@ -89,4 +89,5 @@ def test_job_seeker_publishes_recruiter_finds_then_loses_the_cv(
     assert employer.locator(f"a[href*='/cv/{cv_id}']").count() == 0
     shot(employer, "08-search-after-hide")
     response = employer.goto(f"{live_server}/cv/{cv_id}")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404

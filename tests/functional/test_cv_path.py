@@ -21,8 +21,10 @@ def _cv_id(response: Any) -> str:
 
 
 def _signup(client: Any, email: str = "ada@example.com") -> Any:
-    return client.post("/signup", data={"name": "Ada Berg", "email": email,
-                                        "password": PASSWORD, "accept_policy": "y"})
+    return client.post(
+        "/signup",
+        data={"name": "Ada Berg", "email": email, "password": PASSWORD, "accept_policy": "y"},
+    )
 
 
 def test_signup_signs_the_job_seeker_in(client: Any) -> None:
@@ -32,8 +34,9 @@ def test_signup_signs_the_job_seeker_in(client: Any) -> None:
 
 
 def test_signup_without_accepting_the_policy_is_refused(client: Any) -> None:
-    response = client.post("/signup", data={"name": "Ada", "email": "ada@example.com",
-                                            "password": PASSWORD})
+    response = client.post(
+        "/signup", data={"name": "Ada", "email": "ada@example.com", "password": PASSWORD}
+    )
     assert response.status_code == 400
     assert "privacy policy" in response.get_data(as_text=True)
 
@@ -56,8 +59,11 @@ def test_upload_is_stored_hidden_and_queued_in_one_transaction(
     client: Any, rt: Any, sample_pdf: bytes
 ) -> None:
     _signup(client)
-    response = client.post("/my/cvs", data={"file": (io.BytesIO(sample_pdf), "cv.pdf")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/my/cvs",
+        data={"file": (io.BytesIO(sample_pdf), "cv.pdf")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     cv_id = _cv_id(response)
     with rt.db.transaction() as session:
@@ -72,8 +78,11 @@ def test_worker_extracts_the_text_and_the_cv_becomes_ready(
     client: Any, worker: Any, sample_docx: bytes
 ) -> None:
     _signup(client)
-    response = client.post("/my/cvs", data={"file": (io.BytesIO(sample_docx), "cv.docx")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/my/cvs",
+        data={"file": (io.BytesIO(sample_docx), "cv.docx")},
+        content_type="multipart/form-data",
+    )
     cv_id = _cv_id(response)
     assert "Processing" in client.get(f"/my/cvs/{cv_id}").get_data(as_text=True)
     worker.drain()
@@ -87,8 +96,9 @@ def test_a_png_named_pdf_is_rejected_with_a_clear_message_and_nothing_stored(
 ) -> None:
     _signup(client)
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
-    response = client.post("/my/cvs", data={"file": (io.BytesIO(png), "cv.pdf")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/my/cvs", data={"file": (io.BytesIO(png), "cv.pdf")}, content_type="multipart/form-data"
+    )
     assert response.status_code == 415
     assert "PDF or DOCX" in response.get_data(as_text=True)
     with rt.db.transaction() as session:
@@ -98,17 +108,20 @@ def test_a_png_named_pdf_is_rejected_with_a_clear_message_and_nothing_stored(
 
 def test_an_empty_file_is_rejected(client: Any) -> None:
     _signup(client)
-    response = client.post("/my/cvs", data={"file": (io.BytesIO(b""), "cv.pdf")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/my/cvs", data={"file": (io.BytesIO(b""), "cv.pdf")}, content_type="multipart/form-data"
+    )
     assert response.status_code in (400, 415)
     assert "empty" in response.get_data(as_text=True)
 
 
 def test_a_corrupt_pdf_ends_as_a_failed_cv_with_a_reason(client: Any, worker: Any) -> None:
     _signup(client)
-    response = client.post("/my/cvs", data={"file": (io.BytesIO(b"%PDF-1.7\n garbage \x00\x01"),
-                                                     "broken.pdf")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/my/cvs",
+        data={"file": (io.BytesIO(b"%PDF-1.7\n garbage \x00\x01"), "broken.pdf")},
+        content_type="multipart/form-data",
+    )
     cv_id = _cv_id(response)
     worker.drain()
     page = client.get(f"/my/cvs/{cv_id}").get_data(as_text=True)
@@ -116,11 +129,17 @@ def test_a_corrupt_pdf_ends_as_a_failed_cv_with_a_reason(client: Any, worker: An
     assert "could not read" in page.lower() or "data-code" in page
 
 
-def test_publish_search_view_hide(client: Any, app: Any, rt: Any, worker: Any, sample_pdf: bytes,
-                                  make_recruiter: Any) -> None:
+def test_publish_search_view_hide(
+    client: Any, app: Any, rt: Any, worker: Any, sample_pdf: bytes, make_recruiter: Any
+) -> None:
     _signup(client)
-    cv_id = _cv_id(client.post("/my/cvs", data={"file": (io.BytesIO(sample_pdf), "cv.pdf")},
-                               content_type="multipart/form-data"))
+    cv_id = _cv_id(
+        client.post(
+            "/my/cvs",
+            data={"file": (io.BytesIO(sample_pdf), "cv.pdf")},
+            content_type="multipart/form-data",
+        )
+    )
     worker.drain()
     client.post(f"/my/cvs/{cv_id}/visibility", data={"visibility": "visible"})
     worker.drain()

@@ -23,8 +23,13 @@ def _closed_port() -> int:
 
 @pytest.fixture
 def app(settings_overrides: dict[str, Any]) -> Any:
-    app = create_app({**settings_overrides, "search_engine": "elasticsearch",
-                      "elasticsearch_url": f"http://127.0.0.1:{_closed_port()}"})
+    app = create_app(
+        {
+            **settings_overrides,
+            "search_engine": "elasticsearch",
+            "elasticsearch_url": f"http://127.0.0.1:{_closed_port()}",
+        }
+    )
     app.config["WTF_CSRF_ENABLED"] = False
     yield app
     app.extensions["cvbank"].close()
@@ -34,23 +39,30 @@ def test_uploads_and_publishing_queue_while_search_answers_503(
     client: Any, rt: Any, make_user: Any, make_recruiter: Any
 ) -> None:
     def token(user: Any) -> dict[str, str]:
-        response = client.post("/api/v1/auth/token", json={"email": user.email,
-                                                           "password": PASSWORD})
+        response = client.post(
+            "/api/v1/auth/token", json={"email": user.email, "password": PASSWORD}
+        )
         return {"Authorization": f"Bearer {response.json['token']}"}
 
     candidate = token(make_user())
-    cv_id = client.post("/api/v1/cvs", headers=candidate,
-                        data={"file": (io.BytesIO(make_pdf(SAMPLE_CV)), "cv.pdf")},
-                        content_type="multipart/form-data").json["id"]
+    cv_id = client.post(
+        "/api/v1/cvs",
+        headers=candidate,
+        data={"file": (io.BytesIO(make_pdf(SAMPLE_CV)), "cv.pdf")},
+        content_type="multipart/form-data",
+    ).json["id"]
     Worker(rt).drain()
-    response = client.put(f"/api/v1/cvs/{cv_id}/visibility", headers=candidate,
-                          json={"visibility": "visible"})
+    response = client.put(
+        f"/api/v1/cvs/{cv_id}/visibility", headers=candidate, json={"visibility": "visible"}
+    )
     assert response.status_code == 200
     Worker(rt).drain()
     with rt.db.transaction() as session:
-        waiting = session.scalars(select(OutboxJob).where(OutboxJob.kind == "index_cv",
-                                                          OutboxJob.done_at.is_(None))).all()
-    assert waiting and not any(job.parked for job in waiting)
+        waiting = session.scalars(
+            select(OutboxJob).where(OutboxJob.kind == "index_cv", OutboxJob.done_at.is_(None))
+        ).all()
+    assert waiting
+    assert not any(job.parked for job in waiting)
     assert all(job.error for job in waiting if job.attempts)
 
     search = client.get("/api/v1/search?q=zebrafink", headers=token(make_recruiter()))

@@ -12,8 +12,8 @@ import uuid
 from typing import Any
 
 import pytest
-from werkzeug.datastructures import MultiDict
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from cvbank.cvs.models import Cv, Visibility
 from cvbank.cvs.tasks import searchable_document
@@ -51,7 +51,9 @@ def test_a_failing_job_holds_back_later_jobs_of_its_key_but_not_others(rt: Any) 
     assert ran == ["good"]
     with rt.db.transaction() as session:
         first = session.scalars(select(OutboxJob).order_by(OutboxJob.id)).first()
-        assert first is not None and first.attempts == 1 and "engine down" in (first.error or "")
+        assert first is not None
+        assert first.attempts == 1
+        assert "engine down" in (first.error or "")
         assert first.run_after > first.created_at  # backed off
 
 
@@ -72,7 +74,9 @@ def test_a_job_that_keeps_failing_is_parked_with_its_error(rt: Any) -> None:
     assert not worker.run_once()
     with rt.db.transaction() as session:
         job = session.scalars(select(OutboxJob)).one()
-        assert job.parked and job.done_at is None and "broken file" in (job.error or "")
+        assert job.parked
+        assert job.done_at is None
+        assert "broken file" in (job.error or "")
 
 
 def test_an_unknown_job_kind_is_an_error_not_a_silent_success(rt: Any) -> None:
@@ -80,7 +84,8 @@ def test_an_unknown_job_kind_is_an_error_not_a_silent_success(rt: Any) -> None:
     Worker(rt, {}).run_once()
     with rt.db.transaction() as session:
         job = session.scalars(select(OutboxJob)).one()
-        assert job.done_at is None and "no handler" in (job.error or "")
+        assert job.done_at is None
+        assert "no handler" in (job.error or "")
 
 
 @pytest.mark.postgres
@@ -127,19 +132,28 @@ def test_killing_the_worker_mid_batch_loses_no_index_update(
             cv.visibility = Visibility.HIDDEN
             enqueue(session, "index_cv", key=str(cv_id))
 
-    env = {**os.environ,
-           **{f"CVBANK_{k.upper()}": str(v) for k, v in settings_overrides.items()
-              if k in ("var_dir", "database_url", "secret_key", "master_key", "env")},
-           "CVBANK_JOB_LEASE_SECONDS": "21", "CVBANK_EXTRACT_TIMEOUT_SECONDS": "20",
-           "CVBANK_WORKER_POLL_SECONDS": "0.05"}
+    env = {
+        **os.environ,
+        **{
+            f"CVBANK_{k.upper()}": str(v)
+            for k, v in settings_overrides.items()
+            if k in ("var_dir", "database_url", "secret_key", "master_key", "env")
+        },
+        "CVBANK_JOB_LEASE_SECONDS": "21",
+        "CVBANK_EXTRACT_TIMEOUT_SECONDS": "20",
+        "CVBANK_WORKER_POLL_SECONDS": "0.05",
+    }
     command = [sys.executable, "-m", "cvbank.cli", "worker"]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:  # kill it once it is part-way through the batch
             with rt.db.transaction() as session:
-                done = len(list(session.scalars(select(OutboxJob.id)
-                                                .where(OutboxJob.done_at.is_not(None)))))
+                done = len(
+                    list(
+                        session.scalars(select(OutboxJob.id).where(OutboxJob.done_at.is_not(None)))
+                    )
+                )
             if done >= 10:
                 break
             time.sleep(0.02)
@@ -157,8 +171,11 @@ def test_killing_the_worker_mid_batch_loses_no_index_update(
     from sqlalchemy import update
 
     with rt.db.transaction() as session:  # time travel past the lease instead of sleeping
-        session.execute(update(OutboxJob).where(OutboxJob.leased_until.is_not(None))
-                        .values(leased_until=utcnow() - timedelta(seconds=1)))
+        session.execute(
+            update(OutboxJob)
+            .where(OutboxJob.leased_until.is_not(None))
+            .values(leased_until=utcnow() - timedelta(seconds=1))
+        )
     subprocess.run([*command, "--drain"], env=env, check=True, capture_output=True, timeout=120)
     expected, indexed = _index_matches_database(rt)
     assert len(expected) == 40
@@ -168,8 +185,8 @@ def test_killing_the_worker_mid_batch_loses_no_index_update(
 def test_a_hidden_cv_never_leaks_while_cvs_are_hidden_during_searches(
     rt: Any, make_user: Any, make_cv: Any, make_recruiter: Any
 ) -> None:
-    from cvbank.search.services import make_query, search_profiles
     from cvbank.accounts.models import User
+    from cvbank.search.services import make_query, search_profiles
 
     owner = make_user()
     cv_ids = [make_cv(owner, f"Sjuksköterska {i} i Malmö") for i in range(30)]
@@ -194,7 +211,9 @@ def test_a_hidden_cv_never_leaks_while_cvs_are_hidden_during_searches(
         hidden_before = set(hidden)
         with rt.db.transaction() as session:
             user = session.get(User, recruiter.id)
-            page = search_profiles(session, rt, user, make_query(rt, MultiDict({"q": "sjuksköterska"})))
+            page = search_profiles(
+                session, rt, user, make_query(rt, MultiDict({"q": "sjuksköterska"}))
+            )
         leaks += [cv.id for _, cv in page.hits if cv.id in hidden_before]
     thread.join()
     assert leaks == []

@@ -13,23 +13,37 @@ from tests.conftest import PASSWORD, SAMPLE_CV, make_pdf
 @pytest.fixture
 def candidate(client: Any, make_user: Any, worker: Any) -> Any:
     user = make_user()
-    token = client.post("/api/v1/auth/token", json={"email": user.email,
-                                                    "password": PASSWORD}).json["token"]
+    token = client.post(
+        "/api/v1/auth/token", json={"email": user.email, "password": PASSWORD}
+    ).json["token"]
     headers = {"Authorization": f"Bearer {token}"}
-    cv_id = client.post("/api/v1/cvs", headers=headers,
-                        data={"file": (io.BytesIO(make_pdf(SAMPLE_CV)), "cv.pdf")},
-                        content_type="multipart/form-data").json["id"]
+    cv_id = client.post(
+        "/api/v1/cvs",
+        headers=headers,
+        data={"file": (io.BytesIO(make_pdf(SAMPLE_CV)), "cv.pdf")},
+        content_type="multipart/form-data",
+    ).json["id"]
     worker.drain()
     return user, headers, cv_id
 
 
 def test_corrections_are_kept_and_years_recomputed(client: Any, candidate: Any) -> None:
     _, headers, cv_id = candidate
-    response = client.put(f"/api/v1/cvs/{cv_id}/profile", headers=headers, json={
-        "headline": "Undersköterska med demensvård",
-        "experience": [{"title": "Undersköterska", "employer": "Sahlgrenska",
-                        "start": "2020-01", "end": "2021-12"}],
-    })
+    response = client.put(
+        f"/api/v1/cvs/{cv_id}/profile",
+        headers=headers,
+        json={
+            "headline": "Undersköterska med demensvård",
+            "experience": [
+                {
+                    "title": "Undersköterska",
+                    "employer": "Sahlgrenska",
+                    "start": "2020-01",
+                    "end": "2021-12",
+                }
+            ],
+        },
+    )
     assert response.status_code == 200, response.json
     profile = client.get(f"/api/v1/cvs/{cv_id}", headers=headers).json["profile"]
     assert profile["headline"] == "Undersköterska med demensvård"
@@ -47,25 +61,31 @@ def test_corrections_are_kept_and_years_recomputed(client: Any, candidate: Any) 
         ({"skills": "python"}, "invalid_profile"),
     ],
 )
-def test_bad_corrections_are_refused_precisely(client: Any, candidate: Any,
-                                               body: dict[str, Any], code: str) -> None:
+def test_bad_corrections_are_refused_precisely(
+    client: Any, candidate: Any, body: dict[str, Any], code: str
+) -> None:
     _, headers, cv_id = candidate
     response = client.put(f"/api/v1/cvs/{cv_id}/profile", headers=headers, json=body)
     assert response.status_code == 400
     assert response.json["error"]["code"] == code
 
 
-def test_corrected_skills_are_searchable(client: Any, candidate: Any, worker: Any,
-                                         make_recruiter: Any) -> None:
+def test_corrected_skills_are_searchable(
+    client: Any, candidate: Any, worker: Any, make_recruiter: Any
+) -> None:
     _, headers, cv_id = candidate
     client.put(f"/api/v1/cvs/{cv_id}/profile", headers=headers, json={"skills": ["truckkort"]})
     client.put(f"/api/v1/cvs/{cv_id}/visibility", headers=headers, json={"visibility": "visible"})
     worker.drain()
     recruiter = make_recruiter()
-    token = client.post("/api/v1/auth/token", json={"email": recruiter.email,
-                                                    "password": PASSWORD}).json["token"]
-    found = client.get("/api/v1/search", query_string={"skill": "truckkort"},
-                       headers={"Authorization": f"Bearer {token}"}).json
+    token = client.post(
+        "/api/v1/auth/token", json={"email": recruiter.email, "password": PASSWORD}
+    ).json["token"]
+    found = client.get(
+        "/api/v1/search",
+        query_string={"skill": "truckkort"},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json
     assert [h["cv_id"] for h in found["hits"]] == [cv_id]
 
 
@@ -79,15 +99,20 @@ def test_the_profile_exports_as_json_resume(client: Any, candidate: Any) -> None
 def test_the_correction_form_saves_lines(client: Any, candidate: Any, login: Any) -> None:
     user, headers, cv_id = candidate
     login(user)
-    response = client.post(f"/my/cvs/{cv_id}/profile", data={
-        "name": "Karin L.", "skills": "B-körkort, truckkort",
-        "experience": "Undersköterska | Sahlgrenska | 2019 |",
-        "languages": "sv | modersmål\nen | flytande",
-    })
+    response = client.post(
+        f"/my/cvs/{cv_id}/profile",
+        data={
+            "name": "Karin L.",
+            "skills": "B-körkort, truckkort",
+            "experience": "Undersköterska | Sahlgrenska | 2019 |",
+            "languages": "sv | modersmål\nen | flytande",
+        },
+    )
     assert response.status_code == 303
     profile = client.get(f"/api/v1/cvs/{cv_id}", headers=headers).json["profile"]
     assert profile["name"] == "Karin L."
     assert [s["label"] for s in profile["skills"]] == ["B-körkort", "truckkort"]
-    assert profile["experience"] == [{"title": "Undersköterska", "employer": "Sahlgrenska",
-                                      "start": "2019", "end": None}]
+    assert profile["experience"] == [
+        {"title": "Undersköterska", "employer": "Sahlgrenska", "start": "2019", "end": None}
+    ]
     assert profile["languages"][1] == {"language": "en", "level": "flytande"}

@@ -25,15 +25,20 @@ SENSITIVE_CV = [
 def api(client: Any) -> Any:
     class Api:
         def token(self, user: Any) -> dict[str, str]:
-            response = client.post("/api/v1/auth/token",
-                                   json={"email": user.email, "password": PASSWORD})
+            response = client.post(
+                "/api/v1/auth/token", json={"email": user.email, "password": PASSWORD}
+            )
             return {"Authorization": f"Bearer {response.json['token']}"}
 
-        def upload(self, headers: dict[str, str], lines: list[str], cv_id: str | None = None
-                   ) -> str:
-            response = client.post("/api/v1/cvs", headers=headers,
-                                   data={"file": (io.BytesIO(make_pdf(lines)), "cv.pdf")},
-                                   content_type="multipart/form-data")
+        def upload(
+            self, headers: dict[str, str], lines: list[str], cv_id: str | None = None
+        ) -> str:
+            response = client.post(
+                "/api/v1/cvs",
+                headers=headers,
+                data={"file": (io.BytesIO(make_pdf(lines)), "cv.pdf")},
+                content_type="multipart/form-data",
+            )
             assert response.status_code == 201, response.json
             return str(response.json["id"])
 
@@ -41,8 +46,10 @@ def api(client: Any) -> Any:
 
 
 def _flags(client: Any, headers: dict[str, str], cv_id: str) -> dict[str, Any]:
-    return {f["category"]: f for f in
-            client.get(f"/api/v1/cvs/{cv_id}/flags", headers=headers).json["flags"]}
+    return {
+        f["category"]: f
+        for f in client.get(f"/api/v1/cvs/{cv_id}/flags", headers=headers).json["flags"]
+    }
 
 
 def test_a_cv_with_flags_needs_review_and_cannot_be_published(
@@ -52,8 +59,9 @@ def test_a_cv_with_flags_needs_review_and_cannot_be_published(
     cv_id = api.upload(headers, SENSITIVE_CV)
     worker.drain()
     assert client.get(f"/api/v1/cvs/{cv_id}", headers=headers).json["state"] == "needs_review"
-    response = client.put(f"/api/v1/cvs/{cv_id}/visibility", headers=headers,
-                          json={"visibility": "visible"})
+    response = client.put(
+        f"/api/v1/cvs/{cv_id}/visibility", headers=headers, json={"visibility": "visible"}
+    )
     assert response.status_code == 409
     assert response.json["error"]["code"] == "open_flags"
     assert len(response.json["error"]["open_flags"]) == 2
@@ -67,8 +75,9 @@ def test_an_identity_number_can_only_be_removed(
     worker.drain()
     flag = _flags(client, headers, cv_id)["national_id"]
     assert flag["can_keep"] is False
-    response = client.post(f"/api/v1/cvs/{cv_id}/flags/{flag['id']}", headers=headers,
-                           json={"decision": "keep"})
+    response = client.post(
+        f"/api/v1/cvs/{cv_id}/flags/{flag['id']}", headers=headers, json={"decision": "keep"}
+    )
     assert response.status_code == 409
     assert response.json["error"]["code"] == "cannot_keep"
 
@@ -81,19 +90,33 @@ def test_resolved_flags_allow_publication_and_flagged_passages_are_never_searcha
     cv_id = api.upload(headers, SENSITIVE_CV)
     worker.drain()
     flags = _flags(client, headers, cv_id)
-    client.post(f"/api/v1/cvs/{cv_id}/flags/{flags['national_id']['id']}", headers=headers,
-                json={"decision": "remove"})
-    kept = client.post(f"/api/v1/cvs/{cv_id}/flags/{flags['health']['id']}", headers=headers,
-                       json={"decision": "keep"})
+    client.post(
+        f"/api/v1/cvs/{cv_id}/flags/{flags['national_id']['id']}",
+        headers=headers,
+        json={"decision": "remove"},
+    )
+    kept = client.post(
+        f"/api/v1/cvs/{cv_id}/flags/{flags['health']['id']}",
+        headers=headers,
+        json={"decision": "keep"},
+    )
     assert kept.json["state"] == "ready"
-    assert client.put(f"/api/v1/cvs/{cv_id}/visibility", headers=headers,
-                      json={"visibility": "visible"}).status_code == 200
+    assert (
+        client.put(
+            f"/api/v1/cvs/{cv_id}/visibility", headers=headers, json={"visibility": "visible"}
+        ).status_code
+        == 200
+    )
     worker.drain()
 
     with rt.db.transaction() as session:
-        consent = session.scalar(select(Consent).where(Consent.user_id == owner.id,
-                                                       Consent.purpose.like("publish_sensitive:%")))
-        assert consent is not None and consent.purpose == "publish_sensitive:health"
+        consent = session.scalar(
+            select(Consent).where(
+                Consent.user_id == owner.id, Consent.purpose.like("publish_sensitive:%")
+            )
+        )
+        assert consent is not None
+        assert consent.purpose == "publish_sensitive:health"
 
     recruiter = api.token(make_recruiter())
     assert client.get("/api/v1/search?q=zebrafink", headers=recruiter).json["total"] == 1
@@ -117,8 +140,9 @@ def test_the_review_page_highlights_each_flag_and_needs_ticked_consent_to_keep(
     page = client.get(f"/my/cvs/{cv_id}/review").get_data(as_text=True)
     assert page.count('class="flagged"') == 2
     flag_id = _flags(client, headers, cv_id)["health"]["id"]
-    refused = client.post(f"/my/cvs/{cv_id}/flags/{flag_id}", data={"decision": "keep"},
-                          follow_redirects=True)
+    refused = client.post(
+        f"/my/cvs/{cv_id}/flags/{flag_id}", data={"decision": "keep"}, follow_redirects=True
+    )
     assert "tick the box" in refused.get_data(as_text=True)
     assert _flags(client, headers, cv_id)["health"]["decision"] == "open"
     client.post(f"/my/cvs/{cv_id}/flags/{flag_id}", data={"decision": "keep", "consent": "yes"})
@@ -136,8 +160,9 @@ def test_decisions_carry_over_to_a_new_version_only_for_identical_passages(
     cv_id = api.upload(headers, SENSITIVE_CV)
     worker.drain()
     for flag in _flags(client, headers, cv_id).values():
-        client.post(f"/api/v1/cvs/{cv_id}/flags/{flag['id']}", headers=headers,
-                    json={"decision": "remove"})
+        client.post(
+            f"/api/v1/cvs/{cv_id}/flags/{flag['id']}", headers=headers, json={"decision": "remove"}
+        )
     with rt.db.transaction() as session:
         cv = session.get(Cv, uuid.UUID(cv_id))
         new_lines = [*SENSITIVE_CV[:3], "Jag har astma sedan barndomen.", "Kodord zebrafink"]

@@ -10,19 +10,24 @@ from cvbank.accounts.models import Organisation
 from tests.conftest import PASSWORD
 
 
-def _profile(skills: list[str], years: float, location: str, languages: list[str]
-             ) -> dict[str, Any]:
-    return {"skills": [{"label": s, "concept_id": s} for s in skills],
-            "years_experience": years, "location": location,
-            "languages": [{"language": lang, "level": None} for lang in languages]}
+def _profile(
+    skills: list[str], years: float, location: str, languages: list[str]
+) -> dict[str, Any]:
+    return {
+        "skills": [{"label": s, "concept_id": s} for s in skills],
+        "years_experience": years,
+        "location": location,
+        "languages": [{"language": lang, "level": None} for lang in languages],
+    }
 
 
 @pytest.fixture
 def recruiter_api(client: Any, make_recruiter: Any) -> Any:
     def make(org: Organisation | None = None) -> Any:
         user = make_recruiter(org)
-        token = client.post("/api/v1/auth/token", json={"email": user.email,
-                                                        "password": PASSWORD}).json["token"]
+        token = client.post(
+            "/api/v1/auth/token", json={"email": user.email, "password": PASSWORD}
+        ).json["token"]
         headers = {"Authorization": f"Bearer {token}"}
         return lambda path, **kw: client.get(path, headers=headers, **kw)
 
@@ -38,12 +43,22 @@ def corpus(rt: Any, worker: Any, make_user: Any, make_cv: Any) -> dict[str, Any]
     nurse_aid = taxonomy.lookup("undersköterska").id  # type: ignore[union-attr]
     owner_a, owner_b, owner_c = make_user(), make_user(), make_user()
     ids = {
-        "lager": make_cv(owner_a, "Lagerarbetare med truckkort i Göteborg",
-                         profile=_profile([forklift], 6, "Göteborg", ["sv", "en"])),
-        "vard": make_cv(owner_b, "Undersköterska inom hemtjänsten i Malmö",
-                        profile=_profile([nurse_aid], 2, "Malmö", ["sv"])),
-        "hidden": make_cv(owner_c, "Lagerarbetare dold i Göteborg", visibility="hidden",
-                          profile=_profile([forklift], 12, "Göteborg", ["sv"])),
+        "lager": make_cv(
+            owner_a,
+            "Lagerarbetare med truckkort i Göteborg",
+            profile=_profile([forklift], 6, "Göteborg", ["sv", "en"]),
+        ),
+        "vard": make_cv(
+            owner_b,
+            "Undersköterska inom hemtjänsten i Malmö",
+            profile=_profile([nurse_aid], 2, "Malmö", ["sv"]),
+        ),
+        "hidden": make_cv(
+            owner_c,
+            "Lagerarbetare dold i Göteborg",
+            visibility="hidden",
+            profile=_profile([forklift], 12, "Göteborg", ["sv"]),
+        ),
     }
     worker.drain()
     return {"ids": ids, "owners": (owner_a, owner_b, owner_c), "forklift": forklift}
@@ -52,8 +67,9 @@ def corpus(rt: Any, worker: Any, make_user: Any, make_cv: Any) -> dict[str, Any]
 def test_filters_narrow_the_results(recruiter_api: Any, corpus: dict[str, Any]) -> None:
     get = recruiter_api()
     ids = corpus["ids"]
-    assert {h["cv_id"] for h in get("/api/v1/search?q=lagerarbetare OR undersköterska")
-            .json["hits"]} == {str(ids["lager"]), str(ids["vard"])}
+    assert {
+        h["cv_id"] for h in get("/api/v1/search?q=lagerarbetare OR undersköterska").json["hits"]
+    } == {str(ids["lager"]), str(ids["vard"])}
     only = get("/api/v1/search", query_string={"skill": "truckkort"}).json
     assert [h["cv_id"] for h in only["hits"]] == [str(ids["lager"])]
     senior = get("/api/v1/search", query_string={"min_years": "5"}).json
@@ -62,8 +78,9 @@ def test_filters_narrow_the_results(recruiter_api: Any, corpus: dict[str, Any]) 
     assert [h["cv_id"] for h in english["hits"]] == [str(ids["lager"])]
 
 
-def test_facets_count_only_what_the_recruiter_may_see(recruiter_api: Any,
-                                                     corpus: dict[str, Any]) -> None:
+def test_facets_count_only_what_the_recruiter_may_see(
+    recruiter_api: Any, corpus: dict[str, Any]
+) -> None:
     facets = recruiter_api()("/api/v1/search", query_string={"q": "i"}).json["facets"]
     locations = {f["value"]: f["count"] for f in facets["location"]}
     assert locations == {"Göteborg": 1, "Malmö": 1}  # the hidden CV in Göteborg is not counted
@@ -99,7 +116,11 @@ def test_bad_search_input_is_a_clear_400_never_a_500(
 
 
 def test_a_blocked_organisation_sees_nothing_in_any_path(
-    client: Any, worker: Any, make_org: Any, recruiter_api: Any, corpus: dict[str, Any],
+    client: Any,
+    worker: Any,
+    make_org: Any,
+    recruiter_api: Any,
+    corpus: dict[str, Any],
     login: Any,
 ) -> None:
     blocked_org, other_org = make_org("Nuvarande Arbetsgivare AB"), make_org("Annan AB")
@@ -107,7 +128,8 @@ def test_a_blocked_organisation_sees_nothing_in_any_path(
     cv_id = str(corpus["ids"]["lager"])
     login(owner)
     found = client.get("/my/blocks?q=nuvarande").get_data(as_text=True)
-    assert "Nuvarande Arbetsgivare AB" in found and "Annan AB" not in found
+    assert "Nuvarande Arbetsgivare AB" in found
+    assert "Annan AB" not in found
     client.post("/my/blocks", data={"organisation_id": str(blocked_org.id)})
 
     blocked, other = recruiter_api(blocked_org), recruiter_api(other_org)
@@ -132,7 +154,8 @@ def test_the_search_page_shows_facets_and_filters_by_a_click(
     page = app.test_client()
     page.post("/login", data={"email": recruiter.email, "password": PASSWORD})
     html = page.get("/search?q=i").get_data(as_text=True)
-    assert 'class="facet"' in html and "Göteborg" in html
+    assert 'class="facet"' in html
+    assert "Göteborg" in html
     filtered = page.get("/search?q=i&loc=Malmö").get_data(as_text=True)
     assert str(corpus["ids"]["vard"]) in filtered
     assert str(corpus["ids"]["lager"]) not in filtered

@@ -21,17 +21,24 @@ def test_defaults_are_the_embedded_setup(tmp_path: Path) -> None:
 
 def test_environment_wins_over_the_toml_file(tmp_path: Path) -> None:
     config = tmp_path / "cvbank.toml"
-    config.write_text('max_upload_mb = 5\nsession_idle_minutes = 15\n')
-    settings = load_settings(environ={"CVBANK_CONFIG": str(config), "CVBANK_MAX_UPLOAD_MB": "7",
-                                      "CVBANK_VAR_DIR": str(tmp_path), **SECRETS})
+    config.write_text("max_upload_mb = 5\nsession_idle_minutes = 15\n")
+    settings = load_settings(
+        environ={
+            "CVBANK_CONFIG": str(config),
+            "CVBANK_MAX_UPLOAD_MB": "7",
+            "CVBANK_VAR_DIR": str(tmp_path),
+            **SECRETS,
+        }
+    )
     assert settings.max_upload_mb == 7
     assert settings.session_idle_minutes == 15
 
 
 def test_the_example_config_is_valid(tmp_path: Path) -> None:
     example = Path(__file__).parents[3] / "config" / "cvbank.example.toml"
-    settings = load_settings(environ={"CVBANK_CONFIG": str(example),
-                                      "CVBANK_VAR_DIR": str(tmp_path), **SECRETS})
+    settings = load_settings(
+        environ={"CVBANK_CONFIG": str(example), "CVBANK_VAR_DIR": str(tmp_path), **SECRETS}
+    )
     assert settings.is_production
     assert settings.locales == ("sv", "nb", "en")
 
@@ -48,8 +55,9 @@ def test_the_example_config_is_valid(tmp_path: Path) -> None:
         ({"CVBANK_SEARCH_ENGINE": "elasticsearch"}, "elasticsearch_url"),
     ],
 )
-def test_a_bad_setting_stops_start_up_naming_it(tmp_path: Path, environ: dict[str, str],
-                                                 named: str) -> None:
+def test_a_bad_setting_stops_start_up_naming_it(
+    tmp_path: Path, environ: dict[str, str], named: str
+) -> None:
     with pytest.raises(SettingsError, match=named):
         load_settings(environ={**SECRETS, "CVBANK_VAR_DIR": str(tmp_path), **environ})
 
@@ -62,6 +70,7 @@ def test_production_refuses_to_start_without_secrets(tmp_path: Path) -> None:
 def test_development_generates_secrets_once_and_keeps_them(tmp_path: Path) -> None:
     first = load_settings(environ={"CVBANK_VAR_DIR": str(tmp_path)})
     second = load_settings(environ={"CVBANK_VAR_DIR": str(tmp_path)})
-    assert first.secret_key and first.secret_key == second.secret_key
+    assert first.secret_key
+    assert first.secret_key == second.secret_key
     assert first.master_key == second.master_key
     assert (tmp_path / ".master_key").stat().st_mode & 0o077 == 0

@@ -6,8 +6,17 @@ from cvbank.accounts.views import safe_next
 from cvbank.web import highlight
 
 
-@pytest.mark.parametrize("target", ["//evil.example", "https://evil.example/x", "/\\evil.example",
-                                    "javascript:alert(1)", "evil.example", "/ok\nSet-Cookie: x"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "https://evil.example/x",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+        "/ok\nSet-Cookie: x",
+    ],
+)
 def test_safe_next_refuses_other_sites(target: str) -> None:
     assert safe_next(target, "/home") == "/home"
 
