@@ -231,3 +231,30 @@ def parse_archive(data: bytes, *, today: date | None = None) -> dict[str, Any]:
         "years_experience": years_of_experience(experience, today),
         "headline": person.get("Headline") or None,
     }
+
+
+# The parts of a draft a job seeker can choose to apply, and the profile fields each one sets.
+SECTIONS = {
+    "name": ("name",),
+    "headline": ("headline",),
+    "contact": ("email", "phone", "location"),
+    "experience": ("experience",),
+    "education": ("education",),
+    "skills": ("skills",),
+    "languages": ("languages",),
+}
+
+
+def chosen_corrections(draft: dict[str, Any], sections: list[str]) -> dict[str, Any]:
+    """Return the profile corrections for the chosen sections (empty values left out)."""
+    chosen: dict[str, Any] = {}
+    for section in sections:
+        for key in SECTIONS.get(section, ()):
+            value = draft.get(key)
+            if value not in (None, "", []):
+                chosen[key] = value
+    if not chosen:
+        raise ValidationError(
+            "sections", "Choose at least one part of the archive to use.", code="nothing_chosen"
+        )
+    return chosen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -706,10 +707,50 @@ def linkedin_import() -> Any:
         except CvbankError as exc:
             form.archive.errors = [*form.archive.errors, _message(exc)]
         else:
-            return render_template("accounts/linkedin_draft.html", draft=draft)
+            return _draft_page(draft)
     return render_template("accounts/linkedin_upload.html", form=form), (
         400 if form.errors else 200
     )
+
+
+def _draft_page(draft: dict[str, Any], error: str | None = None, status: int = 200) -> Any:
+    from cvbank.cvs import services as cvs
+
+    ready = [cv for cv in cvs.list_cvs(db_session(), _me()) if cv.current_version is not None]
+    return render_template(
+        "accounts/linkedin_draft.html",
+        draft=draft,
+        draft_json=json.dumps(draft),
+        cvs=ready,
+        error=error,
+        form=ConfirmForm(),
+    ), status
+
+
+@bp.post("/account/linkedin-archive/apply")
+@login_required(Role.CANDIDATE)
+def linkedin_apply() -> Any:
+    """Lay the parts of the draft the job seeker chose over one CV's profile."""
+    from cvbank.cvs import profiles
+    from cvbank.cvs import services as cvs
+
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("accounts.linkedin_import"))
+    try:
+        draft = json.loads(request.form.get("draft", ""))
+    except ValueError:
+        return redirect(url_for("accounts.linkedin_import"))
+    if not isinstance(draft, dict):
+        return redirect(url_for("accounts.linkedin_import"))
+    try:
+        cv = cvs.owned_cv(db_session(), _me(), request.form.get("cv_id", ""))
+        corrections = linkedin_archive.chosen_corrections(draft, request.form.getlist("sections"))
+        # The same service as the CV's correction form: validated, sealed, reindexed.
+        profiles.correct_profile(db_session(), runtime(), _me(), cv, corrections)
+    except CvbankError as exc:
+        return _draft_page(draft, _message(exc), 400)
+    flash(_("The parts you chose from LinkedIn are now in this CV's profile."), "success")
+    return redirect(url_for("cvs.edit_profile", cv_id=cv.id))
 
 
 def _message(exc: CvbankError) -> str:
@@ -745,6 +786,17 @@ def _message(exc: CvbankError) -> str:
             '"Get a copy of your data" from LinkedIn\'s settings and upload that ZIP.'
         ),
         "corrupt_file": _("This file is not a ZIP archive that can be read."),
+        "nothing_chosen": _("Choose at least one part of the archive to use."),
+        "not_found": _("Choose one of your CVs."),
+        "cv_processing": _("That CV has not been read yet. Try again in a moment."),
+        "invalid_profile": _(
+            "Some of the archive's data cannot be used as it is; correct it "
+            "on the CV's profile page instead."
+        ),
+        "invalid_date": _(
+            "Some of the archive's dates cannot be used as they are; correct "
+            "them on the CV's profile page instead."
+        ),
         "zip_bomb": _(
             "This archive cannot be read safely: it unpacks to far more than a "
             "LinkedIn archive holds."
