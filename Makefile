@@ -7,7 +7,7 @@ export CVBANK_VAR_DIR ?= var
 N ?= 10000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint format bench bench-parse bench-search bench-flags \
+.PHONY: help install run test lint format bench bench-parse bench-search bench-flags bench-web \
         translations translations-update clean
 
 help:  ## Show this help
@@ -48,7 +48,7 @@ format: install  ## Format the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: bench-parse bench-flags bench-search  ## Run every benchmark and print the figures
+bench: bench-parse bench-flags bench-search bench-web  ## Run every benchmark and print the figures
 
 bench-parse: install  ## Parsing accuracy and speed on fixtures/cvs, and the bad-file corpus
 	$(BIN)/python -m bench.bench_parse
@@ -58,6 +58,9 @@ bench-flags: install  ## Sensitive-content detector precision/recall on fixtures
 
 bench-search: install  ## Search engine throughput and latency (N=10000 by default)
 	$(BIN)/python -m bench.bench_search --n $(N)
+
+bench-web: install  ## Search through the web app with 4 concurrent clients (N=10000 by default)
+	$(BIN)/python -m bench.bench_web --n $(N) --clients 4
 
 clean:  ## Remove the virtualenv and local data (var/)
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from datetime import timedelta
@@ -47,6 +48,15 @@ def seed(rt: Runtime, fixtures: Path) -> Iterator[str]:
         yield f"  recruiter:   {email}  ({org})"
 
 
+def _flagged_examples(folder: Path, count: int) -> list[Path]:
+    """Return a few labelled CVs with sensitive passages, for the demo job seeker to review."""
+    found = []
+    for labels in sorted(folder.glob("*.labels.json")):
+        if json.loads(labels.read_text())["labels"]:
+            found.append(labels.with_name(labels.name.replace(".labels.json", ".txt")))
+    return found[:count]
+
+
 def _create(rt: Runtime, fixtures: Path) -> Iterator[str]:
     files = sorted(p for p in fixtures.glob("*") if p.suffix.lower() in CV_SUFFIXES)
     with rt.db.transaction() as session:
@@ -68,7 +78,7 @@ def _create(rt: Runtime, fixtures: Path) -> Iterator[str]:
                 verified=True,
             )
             add_recruiter(session, org, recruiter)
-        create_user(
+        candidate = create_user(
             session,
             rt.sealer,
             email=CANDIDATE_EMAIL,
@@ -76,17 +86,22 @@ def _create(rt: Runtime, fixtures: Path) -> Iterator[str]:
             name="Demo Candidate",
             verified=True,
         )
-        for i, path in enumerate(files, start=1):
+        # The demo job seeker owns one ordinary CV and two that need a sensitive-content review.
+        flagged = _flagged_examples(fixtures.parent / "flags" / "cvs", 2)
+        for path in [files[0], *flagged]:
+            upload_cv(session, rt, candidate, filename=path.name, data=path.read_bytes())
+        for i, path in enumerate(files[1:], start=1):
+            # The other job seekers only own CVs in the demo; they cannot sign in.
             owner = create_user(
                 session,
                 rt.sealer,
                 email=f"candidate{i:02d}@example.com",
-                password=DEMO_PASSWORD,
-                name=path.stem.replace("_", " "),
+                password=None,
+                name=path.stem.split("-", 1)[-1].replace("-", " ").title(),
                 verified=True,
             )
             upload_cv(session, rt, owner, filename=path.name, data=path.read_bytes())
-    yield f"uploaded {len(files)} demo CV(s) from {fixtures}; reading them now…"
+    yield f"uploaded {len(files) + len(flagged)} demo CV(s) from {fixtures}; reading them now…"
     Worker(rt).drain()
 
     visible = 0
