@@ -293,14 +293,49 @@ def flags(as_json: bool, language: str | None) -> None:
 
 
 @main.command()
+@click.option("--here", is_flag=True, help="Rebuild in this process (when no worker runs).")
+@click.option("--timeout", default=3600, show_default=True, help="Seconds to wait for the worker.")
 @pass_ctx
-def reindex(ctx: Context) -> None:
-    """Rebuild the search index from the database and swap it in (the worker must be stopped
-    when the embedded engine is used)."""
+def reindex(ctx: Context, here: bool, timeout: int) -> None:
+    """Rebuild the search index from the database and swap it in without downtime.
+
+    By default the rebuild is queued for the worker, the one process that writes the index,
+    and this command waits for it; searches keep answering from the old index meanwhile.
+    """
+    import time
+
+    from cvbank.outbox.models import OutboxJob
+    from cvbank.outbox.services import enqueue
     from cvbank.search.indexing import rebuild_index
 
-    count = rebuild_index(ctx.runtime)
-    click.echo(f"index rebuilt with {count} searchable CV(s)")
+    rt = ctx.runtime
+    if here:
+        from indexer.errors import IndexerError
+
+        try:
+            click.echo(f"index rebuilt with {rebuild_index(rt)} searchable CV(s)")
+        except IndexerError as exc:
+            raise click.ClickException(exc.message) from exc
+        return
+    with rt.db.transaction() as session:
+        job = enqueue(session, "reindex", key="index:rebuild")
+        session.flush()
+        job_id = job.id
+    click.echo(f"rebuild queued as job {job_id}; waiting for the worker (Ctrl+C stops waiting)")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with rt.db.transaction() as session:
+            job = session.get(OutboxJob, job_id)
+            assert job is not None
+            if job.done_at is not None:
+                click.echo("index rebuilt")
+                return
+            if job.parked:
+                raise click.ClickException(f"the rebuild failed: {job.error}")
+        time.sleep(1)
+    raise click.ClickException(
+        "no worker finished the rebuild in time; is `cvbank worker` running?"
+    )
 
 
 @main.group()

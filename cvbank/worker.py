@@ -18,12 +18,14 @@ Handler = Callable[[Runtime, LeasedJob], None]
 def _handlers() -> dict[str, Handler]:
     from cvbank.cvs import tasks as cv_tasks
     from cvbank.mail_tasks import send_mail
+    from cvbank.search.indexing import rebuild_index
 
     return {
         "parse_version": lambda rt, job: cv_tasks.parse_version(rt, job.payload),
         "index_cv": lambda rt, job: cv_tasks.index_cv(rt, job.key),
         "delete_files": lambda rt, job: cv_tasks.delete_files(rt, job.payload),
         "send_mail": lambda rt, job: send_mail(rt, job.payload),
+        "reindex": lambda rt, job: rebuild_index(rt),
     }
 
 
