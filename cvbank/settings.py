@@ -19,6 +19,9 @@ from typing import Any, get_type_hints
 log = logging.getLogger(__name__)
 
 ENV_PREFIX = "CVBANK_"
+# CVBANK_* variables that are read elsewhere: the settings file's path, and the password that
+# `cvbank create-admin` / `create-recruiter` take from the environment instead of a prompt.
+NOT_SETTINGS = frozenset({"CVBANK_CONFIG", "CVBANK_NEW_PASSWORD"})
 
 
 class SettingsError(Exception):
@@ -200,7 +203,7 @@ def load_settings(
             values[key] = _convert(key, raw, hints[key])
 
     for env_name, raw in environ.items():
-        if not env_name.startswith(ENV_PREFIX) or env_name in ("CVBANK_CONFIG",):
+        if not env_name.startswith(ENV_PREFIX) or env_name in NOT_SETTINGS:
             continue
         key = env_name[len(ENV_PREFIX) :].lower()
         if key.startswith("test_"):
