@@ -37,7 +37,19 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context, ensure=True)
 
 
-@click.group()
+class Group(click.Group):
+    """A command group that reports domain errors as one line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from cvbank.errors import CvbankError
+
+        try:
+            return super().invoke(ctx)
+        except CvbankError as exc:
+            raise click.ClickException(exc.message) from exc
+
+
+@click.group(cls=Group)
 @click.option("-v", "--verbose", is_flag=True, help="Log debug messages.")
 def main(verbose: bool) -> None:
     """cvbank: a self-hostable CV database."""
