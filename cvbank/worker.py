@@ -12,7 +12,7 @@ from cvbank.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Runtime, LeasedJob], None]
+Handler = Callable[[Runtime, LeasedJob], object]
 
 
 def _handlers() -> dict[str, Handler]:

@@ -25,7 +25,7 @@ def test_the_demo_loads_once_with_visible_hidden_and_flagged_cvs(
 
     lines = list(seed(rt, cvs))
     assert any(CANDIDATE_EMAIL in line for line in lines)
-    assert list(seed(rt, cvs))[0] == "demo data already loaded"
+    assert next(iter(seed(rt, cvs))) == "demo data already loaded"
     with rt.db.transaction() as session:
         states = sorted((cv.state.value, cv.visibility.value) for cv in session.scalars(select(Cv)))
     assert states.count(("needs_review", "hidden")) == 2
