@@ -23,6 +23,7 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
+from flask_limiter.util import get_remote_address
 
 from cvbank import limiter
 from cvbank.accounts import linkedin_archive, oauth, services, totp
@@ -242,8 +243,17 @@ def _restart_sign_in() -> Any:
     return redirect(url_for("accounts.login"))
 
 
+def _pending_account_key() -> str:
+    """Key the second-factor limit by account too: whoever holds the password may hold many
+    addresses, and six digits do not take long to guess without a per-account limit."""
+    pending = session.get(PENDING)
+    uid = pending.get("uid") if isinstance(pending, dict) else None
+    return f"second-factor:{uid}" if uid else f"second-factor-ip:{get_remote_address()}"
+
+
 @bp.route("/login/two-factor", methods=["GET", "POST"])
 @limiter.limit(_second_factor_limit, methods=["POST"])
+@limiter.limit(_second_factor_limit, methods=["POST"], key_func=_pending_account_key)
 def second_factor() -> Any:
     user = _pending_user()
     if user is None or not user.has_totp:

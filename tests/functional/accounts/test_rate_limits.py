@@ -10,7 +10,10 @@ from typing import Any
 
 import pytest
 
+from cvbank.accounts import totp
 from cvbank.accounts.models import User
+from cvbank.runtime import Runtime
+from tests.conftest import PASSWORD
 
 REDIS = ("127.0.0.1", 6379)
 
@@ -92,6 +95,26 @@ def test_the_second_factor_step_is_limited(client: Any) -> None:
     for _ in range(2):
         assert client.post("/login/two-factor", data={"code": "123456"}).status_code == 302
     _assert_limited(client.post("/login/two-factor", data={"code": "123456"}))
+
+
+def test_the_second_factor_is_limited_per_account_across_addresses(
+    app: Any, client: Any, rt: Runtime, make_user: Callable[..., User]
+) -> None:
+    user = make_user()
+    with rt.db.transaction() as session:
+        fresh = session.get(User, user.id)
+        assert fresh is not None
+        totp.enrol_totp(session, fresh, totp.new_secret())
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    for _ in range(2):
+        assert client.post("/login/two-factor", data={"code": "000000"}).status_code == 401
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = f"127.9.{uuid.uuid4().int % 250}.1"
+    assert (
+        elsewhere.post("/login", data={"email": user.email, "password": PASSWORD}).status_code
+        == 302
+    )
+    _assert_limited(elsewhere.post("/login/two-factor", data={"code": "000000"}))
 
 
 def test_the_oauth_callback_is_limited(client: Any) -> None:
