@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -87,10 +86,3 @@ def build_runtime(settings: Settings) -> Runtime:
         sealer=Sealer(master),
         mailer=mailer,
     )
-
-
-def new_master_key() -> str:
-    """Return a fresh base64 master key (for `cvbank` operators' convenience)."""
-    import secrets
-
-    return base64.b64encode(secrets.token_bytes(32)).decode()
