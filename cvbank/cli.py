@@ -365,6 +365,34 @@ def index_status(ctx: Context) -> None:
         click.echo(f"{key}: {value}")
 
 
+@main.command("demo-code")
+def demo_code() -> None:
+    """Print the current two-factor code of the demo recruiters (demo data only)."""
+    import pyotp
+
+    from cvbank.demo import DEMO_TOTP_SECRET
+
+    click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).now())
+
+
+@main.command("reset-2fa")
+@click.option("--email", required=True)
+@pass_ctx
+def reset_2fa(ctx: Context, email: str) -> None:
+    """Turn off a user's two-factor sign-in (they lost the phone and the recovery codes)."""
+    from cvbank.accounts.services import find_user_by_email
+    from cvbank.accounts.totp import disable_totp
+
+    rt = ctx.runtime
+    with rt.db.transaction() as session:
+        user = find_user_by_email(session, email)
+        if user is None:
+            raise click.ClickException(f"no user {email}")
+        disable_totp(session, user)
+    log.warning("two-factor sign-in of %s turned off by an operator", email)
+    click.echo(f"two-factor sign-in turned off for {email}; they enrol again at the next sign-in")
+
+
 @main.command("seed-demo")
 @click.option(
     "--fixtures",

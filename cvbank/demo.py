@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from cvbank.accounts.models import Organisation, Role, User
 from cvbank.accounts.services import add_recruiter, create_organisation, create_user
+from cvbank.accounts.totp import enrol_totp
 from cvbank.cvs.models import Cv, CvState
 from cvbank.cvs.services import set_visibility, upload_cv
 from cvbank.db import utcnow
@@ -20,6 +21,9 @@ from cvbank.worker import Worker
 
 log = logging.getLogger(__name__)
 
+# Recruiters must sign in with two-factor; the demo recruiters share this documented secret so
+# that anyone trying the demo can add it to an authenticator app or compute the code.
+DEMO_TOTP_SECRET = "CVBANKDEMOCVBANKDEMOCVBANKDEMO22"  # noqa: S105 - demo data only
 DEMO_PASSWORD = "cvbank-demo"  # noqa: S105 - printed for the demo; never used outside it
 ORGANISATIONS = [
     ("Nordvik Bemanning AB", "556000-0001", "recruiter@nordvik.example.com", "Nora Nordvik"),
@@ -46,6 +50,8 @@ def seed(rt: Runtime, fixtures: Path) -> Iterator[str]:
     yield f"  job seeker:  {CANDIDATE_EMAIL}"
     for org, _, email, _ in ORGANISATIONS:
         yield f"  recruiter:   {email}  ({org})"
+    yield f"Recruiters sign in with two-factor: add the key {DEMO_TOTP_SECRET} to an"
+    yield "authenticator app, or print the current code with `.venv/bin/cvbank demo-code`."
 
 
 def _flagged_examples(folder: Path, count: int) -> list[Path]:
@@ -78,6 +84,7 @@ def _create(rt: Runtime, fixtures: Path) -> Iterator[str]:
                 verified=True,
             )
             add_recruiter(session, org, recruiter)
+            enrol_totp(session, recruiter, DEMO_TOTP_SECRET)
         candidate = create_user(
             session,
             rt.sealer,

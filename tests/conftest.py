@@ -51,6 +51,18 @@ def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash with cheap Argon2 parameters: tests are about the rules, not the hash's cost."""
+    from argon2 import PasswordHasher
+
+    from cvbank.accounts import services
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(services, "_hasher", cheap)
+    monkeypatch.setattr(services, "_DUMMY_HASH", cheap.hash("unknown account"))
+
+
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "cvbank.db"

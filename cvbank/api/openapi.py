@@ -127,6 +127,12 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                                     "properties": {
                                         "email": {"type": "string"},
                                         "password": {"type": "string"},
+                                        "otp": {
+                                            "type": "string",
+                                            "description": "Recruiters and admins: the code "
+                                            "of their authenticator app (401 otp_required, "
+                                            "otp_enrolment_required, bad_otp, otp_reused)",
+                                        },
                                         "name": {"type": "string"},
                                     },
                                 }

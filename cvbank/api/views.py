@@ -55,13 +55,17 @@ def openapi() -> Any:
 @limiter.limit(_login_limit)
 def create_token() -> Any:
     body = _json_body()
-    email, password = body.get("email"), body.get("password")
+    email, password, otp = body.get("email"), body.get("password"), body.get("otp")
     if not isinstance(email, str) or not isinstance(password, str):
         raise ValidationError(
             "email", "Send 'email' and 'password' as strings.", code="invalid_credentials_body"
         )
+    if otp is not None and not isinstance(otp, str):
+        raise ValidationError("otp", "Send 'otp' as a string of digits.", code="invalid_otp")
     session = db_session()
-    user = accounts.authenticate(session, email, password)
+    user = accounts.authenticate_for_token(
+        session, email, password, otp, require_staff_2fa=runtime().settings.require_staff_2fa
+    )
     token = accounts.issue_api_token(session, user, str(body.get("name") or "API"))
     return jsonify(
         token=token,

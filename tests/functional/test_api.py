@@ -156,3 +156,32 @@ def test_the_openapi_document_describes_every_route(client: Any, app: Any) -> No
         if rule.rule.startswith("/api/v1/")
     }
     assert routes - {"/openapi.json"} <= set(document["paths"])
+
+
+def test_staff_need_their_second_factor_for_an_api_token(
+    settings_overrides: dict[str, Any], rt: Any, make_recruiter: Any
+) -> None:
+    import pyotp
+
+    from cvbank import create_app
+    from cvbank.accounts.models import User
+    from cvbank.accounts.totp import enrol_totp
+
+    app = create_app({**settings_overrides, "require_staff_2fa": True})
+    client = app.test_client()
+    recruiter = make_recruiter()
+    body = {"email": recruiter.email, "password": PASSWORD}
+    not_enrolled = client.post("/api/v1/auth/token", json=body)
+    assert not_enrolled.status_code == 401
+    assert not_enrolled.json["error"]["code"] == "otp_enrolment_required"
+
+    secret = pyotp.random_base32()
+    with rt.db.transaction() as session:
+        enrol_totp(session, session.get(User, recruiter.id), secret)
+    missing = client.post("/api/v1/auth/token", json=body)
+    assert missing.json["error"]["code"] == "otp_required"
+    wrong = client.post("/api/v1/auth/token", json={**body, "otp": "000000"})
+    assert wrong.status_code == 401
+    good = client.post("/api/v1/auth/token", json={**body, "otp": pyotp.TOTP(secret).now()})
+    assert good.status_code == 201
+    app.extensions["cvbank"].close()

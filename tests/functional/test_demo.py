@@ -6,10 +6,13 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pyotp
 from sqlalchemy import select
 
+from cvbank.accounts.models import Role, User
+from cvbank.accounts.totp import check_second_factor
 from cvbank.cvs.models import Cv
-from cvbank.demo import CANDIDATE_EMAIL, DEMO_PASSWORD, seed
+from cvbank.demo import CANDIDATE_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, seed
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 
@@ -35,3 +38,11 @@ def test_the_demo_loads_once_with_visible_hidden_and_flagged_cvs(
     response = client.post("/login", data={"email": CANDIDATE_EMAIL, "password": DEMO_PASSWORD})
     assert response.status_code == 302
     assert client.get("/my/cvs").get_data(as_text=True).count("Needs review") == 2
+
+    with rt.db.transaction() as session:
+        recruiter = session.scalars(select(User).where(User.role == Role.RECRUITER)).first()
+        assert recruiter is not None
+        assert recruiter.has_totp  # demo recruiters sign in with the documented secret
+        # Accepted as a TOTP code (False: not a recovery code); a wrong code would raise.
+        code = pyotp.TOTP(DEMO_TOTP_SECRET).now()
+        assert check_second_factor(session, recruiter, code) is False

@@ -12,20 +12,10 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from argon2 import PasswordHasher
 
-from cvbank.accounts import services
 from cvbank.runtime import Runtime
 from cvbank.worker import Worker
 from tests.support.oauth_provider import Provider
-
-
-@pytest.fixture(autouse=True)
-def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hash with cheap Argon2 parameters: these tests are about the rules, not the hash's cost."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(services, "_hasher", cheap)
-    monkeypatch.setattr(services, "_DUMMY_HASH", cheap.hash("unknown account"))
 
 
 @pytest.fixture
