@@ -61,6 +61,7 @@ def create_app(
     app.extensions["cvbank"] = runtime or build_runtime(settings)
 
     from cvbank import web
+    from cvbank.accounts import oauth
     from cvbank.accounts.views import bp as accounts_bp
     from cvbank.api.views import bp as api_bp
     from cvbank.cvs.views import bp as cvs_bp
@@ -70,6 +71,7 @@ def create_app(
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    oauth.init_app(app)
     web.init_app(app)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(cvs_bp)

@@ -5,15 +5,27 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    session,
+)
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
@@ -182,15 +194,24 @@ def _handle_http_error(exc: HTTPException) -> Any:
         404: _("This page does not exist."),
         405: _("This method is not allowed here."),
         413: _("The upload is too large."),
-        429: _("Too many attempts. Try again in a little while."),
     }
     status = exc.code or 500
     message = messages.get(status, exc.description or _("Something went wrong."))
-    if status == 429 and exc.description:
-        message = _("Too many attempts (%(limit)s). Try again later.", limit=exc.description)
     if status == 400 and "CSRF" in (exc.description or ""):
         code, message = "csrf", _("The form expired. Please go back, reload and try again.")
     return error_response(status, code, message)
+
+
+def _handle_rate_limited(exc: RateLimitExceeded) -> Any:
+    """Answer a rate limit with how long to wait, as a page or as JSON."""
+    from cvbank import limiter
+
+    current = limiter.current_limit
+    seconds = max(1, int(current.reset_at - time.time())) if current else 60
+    message = _("Too many attempts. Try again in %(seconds)d seconds.", seconds=seconds)
+    response = make_response(error_response(429, "rate_limited", message, retry_after=seconds))
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _handle_unexpected(exc: Exception) -> Any:
@@ -226,6 +247,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_finish)
     app.teardown_request(_teardown)
     app.register_error_handler(CvbankError, _handle_domain_error)
+    app.register_error_handler(RateLimitExceeded, _handle_rate_limited)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(Exception, _handle_unexpected)
     app.add_template_filter(highlight, "highlight")

@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    Flask,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
-from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
-from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
 from cvbank import limiter
@@ -45,7 +40,6 @@ from cvbank.errors import CvbankError, Unauthorized
 from cvbank.web import (
     current_user,
     db_session,
-    error_response,
     login_required,
     runtime,
     sign_in,
@@ -61,11 +55,6 @@ PENDING_MINUTES = 10
 SOCIAL_SIGNUP = "social_signup"
 OAUTH_LINK = "oauth_link_uid"
 OAUTH_NEXT = "oauth_next"
-
-
-@bp.record_once
-def _setup(state: BlueprintSetupState) -> None:
-    oauth.init_app(cast(Flask, state.app))
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -123,17 +112,6 @@ def _second_factor_limit() -> str:
 
 def _oauth_limit() -> str:
     return str(_settings().oauth_rate_limit)
-
-
-@bp.app_errorhandler(RateLimitExceeded)
-def _rate_limited(exc: RateLimitExceeded) -> Any:
-    """Answer a rate limit with how long to wait, as a page or as JSON."""
-    current = limiter.current_limit
-    seconds = max(1, int(current.reset_at - time.time())) if current else 60
-    message = _("Too many attempts. Try again in %(seconds)d seconds.", seconds=seconds)
-    response = make_response(error_response(429, "rate_limited", message, retry_after=seconds))
-    response.headers["Retry-After"] = str(seconds)
-    return response
 
 
 # --- Sign-up, sign-in, second factor ------------------------------------------------------
