@@ -196,6 +196,35 @@ def make_recruiter(
 
 
 @pytest.fixture
+def auth_headers(client: Any) -> Callable[[User], dict[str, str]]:
+    """Return a function that gets a user an API token and gives its Authorization header."""
+
+    def get(user: User) -> dict[str, str]:
+        response = client.post(
+            "/api/v1/auth/token", json={"email": user.email, "password": PASSWORD}
+        )
+        assert response.status_code == 201, response.json
+        return {"Authorization": f"Bearer {response.json['token']}"}
+
+    return get
+
+
+@pytest.fixture
+def api_upload(client: Any) -> Callable[..., Any]:
+    """Return a function that uploads a file through the API and gives the response."""
+
+    def upload(headers: dict[str, str], data: bytes, name: str = "cv.pdf") -> Any:
+        return client.post(
+            "/api/v1/cvs",
+            headers=headers,
+            data={"file": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+        )
+
+    return upload
+
+
+@pytest.fixture
 def login(client: Any) -> Callable[[User], Any]:
     def do(user: User) -> Any:
         response = client.post("/login", data={"email": user.email, "password": PASSWORD})

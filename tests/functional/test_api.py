@@ -2,34 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 
-import pytest
-
 from tests.conftest import PASSWORD
-
-
-@pytest.fixture
-def token_for(client: Any) -> Any:
-    def get(user: Any) -> dict[str, str]:
-        response = client.post(
-            "/api/v1/auth/token", json={"email": user.email, "password": PASSWORD}
-        )
-        assert response.status_code == 201, response.json
-        return {"Authorization": f"Bearer {response.json['token']}"}
-
-    return get
-
-
-def _upload(client: Any, headers: dict[str, str], data: bytes, name: str = "cv.pdf") -> Any:
-    return client.post(
-        "/api/v1/cvs",
-        headers=headers,
-        data={"file": (io.BytesIO(data), name)},
-        content_type="multipart/form-data",
-    )
 
 
 def test_upload_publish_search_and_hide_through_the_api(
@@ -37,11 +13,12 @@ def test_upload_publish_search_and_hide_through_the_api(
     worker: Any,
     make_user: Any,
     make_recruiter: Any,
-    token_for: Any,
+    auth_headers: Any,
     sample_pdf: bytes,
+    api_upload: Any,
 ) -> None:
-    candidate = token_for(make_user())
-    created = _upload(client, candidate, sample_pdf)
+    candidate = auth_headers(make_user())
+    created = api_upload(candidate, sample_pdf)
     assert created.status_code == 201
     assert created.json["state"] == "processing"
     cv_id = created.json["id"]
@@ -64,7 +41,7 @@ def test_upload_publish_search_and_hide_through_the_api(
     assert published.json["visibility"] == "visible"
     worker.drain()
 
-    recruiter = token_for(make_recruiter())
+    recruiter = auth_headers(make_recruiter())
     found = client.get("/api/v1/search?q=zebrafink", headers=recruiter).json
     assert found["total"] == 1
     assert found["hits"][0]["cv_id"] == cv_id
@@ -79,43 +56,50 @@ def test_upload_publish_search_and_hide_through_the_api(
     assert gone.json["error"]["code"] == "not_found"
 
 
-def test_errors_have_a_code_and_a_message(client: Any, make_user: Any, token_for: Any) -> None:
-    headers = token_for(make_user())
-    response = _upload(client, headers, b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+def test_errors_have_a_code_and_a_message(
+    client: Any, make_user: Any, auth_headers: Any, api_upload: Any
+) -> None:
+    headers = auth_headers(make_user())
+    response = api_upload(headers, b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
     assert response.status_code == 415
     assert response.json["error"]["code"] == "unsupported_format"
     assert response.json["error"]["message"]
 
 
 def test_an_upload_over_the_limit_is_413(
-    client: Any, make_user: Any, token_for: Any, rt: Any
+    client: Any, make_user: Any, auth_headers: Any, rt: Any, api_upload: Any
 ) -> None:
-    headers = token_for(make_user())
+    headers = auth_headers(make_user())
     big = b"%PDF-1.4\n" + b"0" * (rt.settings.max_upload_bytes + 1)
-    response = _upload(client, headers, big)
+    response = api_upload(headers, big)
     assert response.status_code == 413
     assert response.json["error"]["code"] in ("too_large", "request_entity_too_large")
 
 
-def test_an_empty_upload_is_400(client: Any, make_user: Any, token_for: Any) -> None:
-    response = _upload(client, token_for(make_user()), b"")
+def test_an_empty_upload_is_400(
+    client: Any, make_user: Any, auth_headers: Any, api_upload: Any
+) -> None:
+    response = api_upload(auth_headers(make_user()), b"")
     assert response.status_code == 400
     assert response.json["error"]["code"] == "empty_file"
 
 
-def test_missing_file_field_is_400(client: Any, make_user: Any, token_for: Any) -> None:
+def test_missing_file_field_is_400(client: Any, make_user: Any, auth_headers: Any) -> None:
     response = client.post(
-        "/api/v1/cvs", headers=token_for(make_user()), data={}, content_type="multipart/form-data"
+        "/api/v1/cvs",
+        headers=auth_headers(make_user()),
+        data={},
+        content_type="multipart/form-data",
     )
     assert response.status_code == 400
     assert response.json["error"]["code"] == "missing_file"
 
 
 def test_bad_visibility_value_is_400(
-    client: Any, make_user: Any, token_for: Any, sample_pdf: bytes
+    client: Any, make_user: Any, auth_headers: Any, sample_pdf: bytes, api_upload: Any
 ) -> None:
-    headers = token_for(make_user())
-    cv_id = _upload(client, headers, sample_pdf).json["id"]
+    headers = auth_headers(make_user())
+    cv_id = api_upload(headers, sample_pdf).json["id"]
     response = client.put(
         f"/api/v1/cvs/{cv_id}/visibility", headers=headers, json={"visibility": "everyone"}
     )
@@ -130,18 +114,18 @@ def test_without_a_token_the_api_answers_401(client: Any) -> None:
 
 
 def test_a_candidate_cannot_read_another_candidates_cv(
-    client: Any, make_user: Any, token_for: Any, sample_pdf: bytes
+    client: Any, make_user: Any, auth_headers: Any, sample_pdf: bytes, api_upload: Any
 ) -> None:
-    owner = token_for(make_user())
-    cv_id = _upload(client, owner, sample_pdf).json["id"]
-    other = token_for(make_user())
+    owner = auth_headers(make_user())
+    cv_id = api_upload(owner, sample_pdf).json["id"]
+    other = auth_headers(make_user())
     assert client.get(f"/api/v1/cvs/{cv_id}", headers=other).status_code == 404
 
 
 def test_a_recruiter_cannot_search_without_a_subscription(
-    client: Any, make_recruiter: Any, make_org: Any, token_for: Any
+    client: Any, make_recruiter: Any, make_org: Any, auth_headers: Any
 ) -> None:
-    headers = token_for(make_recruiter(make_org(subscribed=False)))
+    headers = auth_headers(make_recruiter(make_org(subscribed=False)))
     response = client.get("/api/v1/search?q=python", headers=headers)
     assert response.status_code == 403
     assert response.json["error"]["code"] == "no_subscription"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import socket
 from typing import Any
 
@@ -12,7 +11,7 @@ from sqlalchemy import select
 from cvbank import create_app
 from cvbank.outbox.models import OutboxJob
 from cvbank.worker import Worker
-from tests.conftest import PASSWORD, SAMPLE_CV, make_pdf
+from tests.conftest import SAMPLE_CV, make_pdf
 
 
 def _closed_port() -> int:
@@ -36,21 +35,10 @@ def app(settings_overrides: dict[str, Any]) -> Any:
 
 
 def test_uploads_and_publishing_queue_while_search_answers_503(
-    client: Any, rt: Any, make_user: Any, make_recruiter: Any
+    client: Any, rt: Any, make_user: Any, make_recruiter: Any, auth_headers: Any, api_upload: Any
 ) -> None:
-    def token(user: Any) -> dict[str, str]:
-        response = client.post(
-            "/api/v1/auth/token", json={"email": user.email, "password": PASSWORD}
-        )
-        return {"Authorization": f"Bearer {response.json['token']}"}
-
-    candidate = token(make_user())
-    cv_id = client.post(
-        "/api/v1/cvs",
-        headers=candidate,
-        data={"file": (io.BytesIO(make_pdf(SAMPLE_CV)), "cv.pdf")},
-        content_type="multipart/form-data",
-    ).json["id"]
+    candidate = auth_headers(make_user())
+    cv_id = api_upload(candidate, make_pdf(SAMPLE_CV)).json["id"]
     Worker(rt).drain()
     response = client.put(
         f"/api/v1/cvs/{cv_id}/visibility", headers=candidate, json={"visibility": "visible"}
@@ -65,6 +53,6 @@ def test_uploads_and_publishing_queue_while_search_answers_503(
     assert not any(job.parked for job in waiting)
     assert all(job.error for job in waiting if job.attempts)
 
-    search = client.get("/api/v1/search?q=zebrafink", headers=token(make_recruiter()))
+    search = client.get("/api/v1/search?q=zebrafink", headers=auth_headers(make_recruiter()))
     assert search.status_code == 503
     assert search.json["error"]["code"] == "search_unavailable"

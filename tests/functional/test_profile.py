@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
 
-from tests.conftest import PASSWORD, SAMPLE_CV, make_pdf
+from tests.conftest import SAMPLE_CV, make_pdf
 
 
 @pytest.fixture
-def candidate(client: Any, make_user: Any, worker: Any) -> Any:
+def candidate(make_user: Any, worker: Any, auth_headers: Any, api_upload: Any) -> Any:
     user = make_user()
-    token = client.post(
-        "/api/v1/auth/token", json={"email": user.email, "password": PASSWORD}
-    ).json["token"]
-    headers = {"Authorization": f"Bearer {token}"}
-    cv_id = client.post(
-        "/api/v1/cvs",
-        headers=headers,
-        data={"file": (io.BytesIO(make_pdf(SAMPLE_CV)), "cv.pdf")},
-        content_type="multipart/form-data",
-    ).json["id"]
+    headers = auth_headers(user)
+    cv_id = api_upload(headers, make_pdf(SAMPLE_CV)).json["id"]
     worker.drain()
     return user, headers, cv_id
 
@@ -71,20 +62,16 @@ def test_bad_corrections_are_refused_precisely(
 
 
 def test_corrected_skills_are_searchable(
-    client: Any, candidate: Any, worker: Any, make_recruiter: Any
+    client: Any, candidate: Any, worker: Any, make_recruiter: Any, auth_headers: Any
 ) -> None:
     _, headers, cv_id = candidate
     client.put(f"/api/v1/cvs/{cv_id}/profile", headers=headers, json={"skills": ["truckkort"]})
     client.put(f"/api/v1/cvs/{cv_id}/visibility", headers=headers, json={"visibility": "visible"})
     worker.drain()
-    recruiter = make_recruiter()
-    token = client.post(
-        "/api/v1/auth/token", json={"email": recruiter.email, "password": PASSWORD}
-    ).json["token"]
     found = client.get(
         "/api/v1/search",
         query_string={"skill": "truckkort"},
-        headers={"Authorization": f"Bearer {token}"},
+        headers=auth_headers(make_recruiter()),
     ).json
     assert [h["cv_id"] for h in found["hits"]] == [cv_id]
 

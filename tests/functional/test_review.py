@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import uuid
 from typing import Any
 
@@ -10,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from cvbank.accounts.models import Consent
-from tests.conftest import PASSWORD, make_pdf
+from tests.conftest import make_pdf
 
 SENSITIVE_CV = [
     "Karin Lindqvist",
@@ -22,23 +21,13 @@ SENSITIVE_CV = [
 
 
 @pytest.fixture
-def api(client: Any) -> Any:
+def api(auth_headers: Any, api_upload: Any) -> Any:
     class Api:
-        def token(self, user: Any) -> dict[str, str]:
-            response = client.post(
-                "/api/v1/auth/token", json={"email": user.email, "password": PASSWORD}
-            )
-            return {"Authorization": f"Bearer {response.json['token']}"}
+        token = staticmethod(auth_headers)
 
-        def upload(
-            self, headers: dict[str, str], lines: list[str], cv_id: str | None = None
-        ) -> str:
-            response = client.post(
-                "/api/v1/cvs",
-                headers=headers,
-                data={"file": (io.BytesIO(make_pdf(lines)), "cv.pdf")},
-                content_type="multipart/form-data",
-            )
+        @staticmethod
+        def upload(headers: dict[str, str], lines: list[str]) -> str:
+            response = api_upload(headers, make_pdf(lines))
             assert response.status_code == 201, response.json
             return str(response.json["id"])
 

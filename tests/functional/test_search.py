@@ -22,13 +22,9 @@ def _profile(
 
 
 @pytest.fixture
-def recruiter_api(client: Any, make_recruiter: Any) -> Any:
+def recruiter_api(client: Any, make_recruiter: Any, auth_headers: Any) -> Any:
     def make(org: Organisation | None = None) -> Any:
-        user = make_recruiter(org)
-        token = client.post(
-            "/api/v1/auth/token", json={"email": user.email, "password": PASSWORD}
-        ).json["token"]
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = auth_headers(make_recruiter(org))
         return lambda path, **kw: client.get(path, headers=headers, **kw)
 
     return make
