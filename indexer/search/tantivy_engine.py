@@ -13,6 +13,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -684,6 +685,10 @@ class _Search:
         # With facets, the aggregation counts the matches too, so the top-k search may skip
         # counting (and prune by score) instead of visiting every match a second time.
         count = not self.query.facets
+        # Tantivy releases the GIL, so the facet pass runs on the other core meanwhile.
+        facets_later = (
+            _background().submit(self._facets, engine_query) if self.query.facets else None
+        )
         if by_recency:
             result = self.searcher.search(
                 engine_query,
@@ -699,8 +704,8 @@ class _Search:
             )
         raw_hits = result.hits[:limit]
         hits = tuple(self._hit(score, address, by_recency) for score, address in raw_hits)
-        if self.query.facets:
-            total, facets = self._facets(engine_query)
+        if facets_later is not None:
+            total, facets = facets_later.result()
         else:
             total, facets = _count(result), {}
         return SearchResult(total=total, hits=hits, facets=facets)
@@ -810,6 +815,19 @@ class _Search:
             (label, counts[label]) for label, _low, _high in YEARS_BANDS if counts.get(label)
         )
         return int(result["matches"]["value"]), facets
+
+
+_POOL: tuple[int, ThreadPoolExecutor] | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _background() -> ThreadPoolExecutor:
+    """Return this process's pool for facet passes (a forked child makes its own)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None or _POOL[0] != os.getpid():
+            _POOL = (os.getpid(), ThreadPoolExecutor(2, thread_name_prefix="cvbank-facets"))
+        return _POOL[1]
 
 
 def _range(label: str, low: float | None, high: float | None) -> dict[str, str | float]:
