@@ -8,6 +8,7 @@ N ?= 10000
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint format bench bench-parse bench-search bench-flags bench-web \
+        bench-relevance \
         translations translations-update clean
 
 help:  ## Show this help
@@ -48,7 +49,7 @@ format: install  ## Format the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: bench-parse bench-flags bench-search bench-web  ## Run every benchmark and print the figures
+bench: bench-parse bench-flags bench-search bench-relevance bench-web  ## Run every benchmark and print the figures
 
 bench-parse: install  ## Parsing accuracy and speed on fixtures/cvs, and the bad-file corpus
 	$(BIN)/python -m bench.bench_parse
@@ -58,6 +59,9 @@ bench-flags: install  ## Sensitive-content detector precision/recall on fixtures
 
 bench-search: install  ## Search engine throughput and latency (N=10000 by default)
 	$(BIN)/python -m bench.bench_search --n $(N)
+
+bench-relevance: install  ## Search relevance (nDCG@10, recall@20) on 53 judged recruiter queries
+	$(BIN)/python -m bench.bench_relevance
 
 bench-web: install  ## Search through the web app with 4 concurrent clients (N=10000 by default)
 	$(BIN)/python -m bench.bench_web --n $(N) --clients 4
