@@ -70,17 +70,6 @@ def years_band(years: float) -> str:
     return YEARS_BANDS[-1][0]
 
 
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Return the great-circle distance between two (lat, lon) points."""
-    lat1, lon1 = map(math.radians, a)
-    lat2, lon2 = map(math.radians, b)
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
-
-
 def bounding_box(
     centre: tuple[float, float], radius_km: float
 ) -> tuple[float, float, float | None, float | None]:

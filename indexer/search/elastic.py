@@ -41,7 +41,7 @@ from indexer.search.common import (
     page_window,
 )
 from indexer.search.query import Node, Not, Or, Phrase, Word
-from indexer.search.vocabulary import Expander, Labeller, expand_term, skill_labels
+from indexer.search.vocabulary import Expander, Labeller, expand_term, literal, skill_labels
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +221,7 @@ def compile_node(node: Node, expand: Expander) -> dict[str, Any] | None:
         )
         return clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses}}
     if isinstance(node, Not):
-        inner = compile_node(node.child, expand)
+        inner = compile_node(node.child, literal)
         return None if inner is None else {"bool": {"must_not": [inner]}}
     if isinstance(node, Or):
         options = [q for child in node.children if (q := compile_node(child, expand)) is not None]
@@ -232,7 +232,7 @@ def compile_node(node: Node, expand: Expander) -> dict[str, Any] | None:
     must_not: list[dict[str, Any]] = []
     for child in node.children:
         if isinstance(child, Not):
-            if (inner := compile_node(child.child, expand)) is not None:
+            if (inner := compile_node(child.child, literal)) is not None:
                 must_not.append(inner)
         elif (q := compile_node(child, expand)) is not None:
             must.append(q)

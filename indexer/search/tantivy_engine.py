@@ -22,6 +22,7 @@ from typing import Any
 import tantivy
 
 from indexer.errors import IndexerError, SearchUnavailable
+from indexer.gazetteer import distance_km
 from indexer.search.base import (
     SEARCHABLE_VISIBILITIES,
     Hit,
@@ -36,11 +37,10 @@ from indexer.search.common import (
     best_fragment,
     bounding_box,
     check_query,
-    distance_km,
     page_window,
 )
 from indexer.search.query import Node, Not, Or, Phrase, Word, positive_terms
-from indexer.search.vocabulary import Expander, Labeller, expand_term, skill_labels
+from indexer.search.vocabulary import Expander, Labeller, expand_term, literal, skill_labels
 
 log = logging.getLogger(__name__)
 
@@ -603,7 +603,7 @@ def compile_node(node: Node, expand: Expander) -> tantivy.Query | None:
         found = [q for q in queries if q is not None]
         return _should(found) if found else None
     if isinstance(node, Not):
-        inner = compile_node(node.child, expand)
+        inner = compile_node(node.child, literal)
         if inner is None:
             return None
         return tantivy.Query.boolean_query(
@@ -616,7 +616,7 @@ def compile_node(node: Node, expand: Expander) -> tantivy.Query | None:
     positives = 0
     for child in node.children:
         if isinstance(child, Not):
-            inner = compile_node(child.child, expand)
+            inner = compile_node(child.child, literal)
             if inner is not None:
                 clauses.append((tantivy.Occur.MustNot, inner))
         elif (q := compile_node(child, expand)) is not None:

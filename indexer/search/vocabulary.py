@@ -17,6 +17,15 @@ def expand_term(term: str) -> set[str]:
     return {term} | Taxonomy.load().expand(term)
 
 
+def literal(term: str) -> set[str]:
+    """Return no synonyms: an excluded word means that word, not everything related to it.
+
+    "sykepleier -helsefagarbeider" must not drop every nurse who once worked as a healthcare
+    assistant (an expanded exclusion removed 9 of 10 wanted CVs in the relevance benchmark).
+    """
+    return set()
+
+
 def skill_labels(concept_id: str) -> set[str]:
     """Return the labels of a skill concept in every language the taxonomy knows."""
     try:

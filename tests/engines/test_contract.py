@@ -142,6 +142,12 @@ def test_exclusion_alone_matches_everything_else(engine: SearchEngine) -> None:
     assert find(engine, "-triage") == VISIBLE_IDS - {"nurse-malmo", "assistant-lund"}
 
 
+def test_an_excluded_word_is_not_expanded_to_its_synonyms(engine: SearchEngine) -> None:
+    # "USK" finds the Undersköterska through the taxonomy, but "-USK" excludes only the word.
+    assert "assistant-lund" in find(engine, "-USK")
+    assert "assistant-lund" not in find(engine, "-undersköterska")
+
+
 def test_prefix_matches_the_start_of_words(engine: SearchEngine) -> None:
     assert find(engine, "akutmott*") == {"nurse-malmo"}
     assert find(engine, "system*") == {"dev-stockholm"}

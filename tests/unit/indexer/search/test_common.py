@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.errors import QuerySyntaxError
+from indexer.gazetteer import distance_km
 from indexer.search.base import ProfileQuery
 from indexer.search.common import (
     MAX_RESULT_WINDOW,
@@ -12,7 +13,6 @@ from indexer.search.common import (
     best_fragment,
     bounding_box,
     check_query,
-    distance_km,
     highlight_html,
     page_window,
     years_band,
