@@ -302,8 +302,8 @@ def search_cvs() -> Any:
         )
     org = search.recruiter_organisation(_user())
     with outside_transaction():
-        query, result = search.run_query(runtime(), org, query)
-    page = search.visible_page(db_session(), _user(), org, query, result)
+        answer = search.run_query(runtime(), org, query)
+    page = search.visible_page(db_session(), _user(), org, answer)
     return jsonify(
         total=page.total,
         page=query.page,

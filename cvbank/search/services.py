@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
@@ -17,13 +19,17 @@ from cvbank.cvs.models import AccessAction, Cv
 from cvbank.cvs.services import employer_visible, record_access
 from cvbank.db import utcnow
 from cvbank.errors import Forbidden, ServiceUnavailable, ValidationError
+from cvbank.outbox.models import OutboxJob
 from cvbank.runtime import Runtime
 from indexer.errors import QuerySyntaxError, SearchUnavailable
 from indexer.search.base import Hit, ProfileQuery, SearchResult
+from indexer.search.common import years_band
 
 log = logging.getLogger(__name__)
 
 MAX_PAGE = 50
+MAX_LAGGING = 1000
+LAGGING_PAGE = 100  # the engines' largest page
 MAX_QUERY_LENGTH = 500
 
 
@@ -174,13 +180,52 @@ def has_criteria(query: ProfileQuery) -> bool:
     )
 
 
-def run_query(
-    rt: Runtime, org: Organisation, query: ProfileQuery
-) -> tuple[ProfileQuery, SearchResult]:
-    """Ask the engine, filtered for ``org``; touches no database (call it outside a transaction)."""
+@dataclass(frozen=True)
+class EngineAnswer:
+    """What the engine said, and what it holds about CVs it may not have caught up with."""
+
+    query: ProfileQuery
+    result: SearchResult
+    # Hits among CVs that still wait for an index job: the database may disagree with them.
+    lagging: tuple[Hit, ...] = ()
+
+
+def _lagging_cv_ids(rt: Runtime) -> list[str]:
+    """Return the CVs an index job still waits for (their index entries may be stale)."""
+    with rt.db.transaction() as session:
+        return list(
+            session.scalars(
+                select(OutboxJob.key)
+                .where(OutboxJob.kind == "index_cv", OutboxJob.done_at.is_(None))
+                .distinct()
+                .limit(MAX_LAGGING)
+            )
+        )
+
+
+def run_query(rt: Runtime, org: Organisation, query: ProfileQuery) -> EngineAnswer:
+    """Ask the engine, filtered for ``org``; call it outside the request's transaction."""
     query = dataclasses.replace(query, organisation_id=str(org.id))
+    lagging_ids = _lagging_cv_ids(rt)
+    engine = rt.search_engine()
     try:
-        return query, rt.search_engine().search(query)
+        result = engine.search(query)
+        lagging: list[Hit] = []
+        # The same query, restricted to lagging CVs, tells which of them the index still
+        # counts in the total and the facets, so that visible_page can take them out.
+        for start in range(0, len(lagging_ids), LAGGING_PAGE):
+            chunk = tuple(lagging_ids[start : start + LAGGING_PAGE])
+            lagging += engine.search(
+                dataclasses.replace(
+                    query,
+                    cv_ids=chunk,
+                    page=1,
+                    per_page=LAGGING_PAGE,
+                    facets=False,
+                    snippets=False,
+                    sort="relevance",
+                )
+            ).hits
     except QuerySyntaxError as exc:
         raise ValidationError("q", exc.message, code="bad_query") from exc
     except SearchUnavailable as exc:
@@ -188,23 +233,61 @@ def run_query(
         raise ServiceUnavailable(
             "Search is unavailable right now. Please try again shortly.", code="search_unavailable"
         ) from exc
+    return EngineAnswer(query, result, tuple(lagging))
 
 
 def visible_page(
-    session: Session, recruiter: User, org: Organisation, query: ProfileQuery, result: SearchResult
+    session: Session, recruiter: User, org: Organisation, answer: EngineAnswer
 ) -> SearchPage:
-    """Keep the hits the database says ``org`` may see now, and log their appearance."""
+    """Keep what the database says ``org`` may see now, and log the hits' appearance.
+
+    Hits, the total and the facet counts all leave out CVs that the index still holds but the
+    database no longer shows to ``org`` (just hidden, blocked, deleted): a lagging index never
+    reveals a hidden CV, not even as a count.
+    """
+    result = answer.result
+    candidates = [*result.hits, *answer.lagging]
     cvs = employer_visible(
-        session, org, [i for hit in result.hits if (i := _uuid_or_none(hit.cv_id)) is not None]
+        session, org, [i for hit in candidates if (i := _uuid_or_none(hit.cv_id)) is not None]
     )
     shown = [(hit, cvs[i]) for hit in result.hits if (i := _uuid_or_none(hit.cv_id)) in cvs]
-    dropped = len(result.hits) - len(shown)
-    if dropped:
-        # The index lags behind the database (a CV was just hidden, blocked or deleted).
-        log.info("search dropped %d stale hit(s) after the database re-check", dropped)
+    gone = {hit.cv_id: hit for hit in candidates if _uuid_or_none(hit.cv_id) not in cvs}
+    if gone:
+        log.info("search left out %d CV(s) the index has not caught up with", len(gone))
     record_access(session, recruiter, org, [cv for _, cv in shown], AccessAction.APPEARED_IN_SEARCH)
-    facets = {name: list(values) for name, values in result.facets.items()}
-    return SearchPage(query=query, total=max(0, result.total - dropped), hits=shown, facets=facets)
+    return SearchPage(
+        query=answer.query,
+        total=max(0, result.total - len(gone)),
+        hits=shown,
+        facets=_facets_without(result.facets, gone.values()),
+    )
+
+
+def _facets_without(
+    facets: Mapping[str, Sequence[tuple[str, int]]], hits: Iterable[Hit]
+) -> dict[str, list[tuple[str, int]]]:
+    """Take the given hits' contributions out of facet counts."""
+    counts = {name: dict(values) for name, values in facets.items()}
+    for hit in hits:
+        fields = hit.fields
+        taken_by_facet = {
+            "skills": list(fields.get("skills") or ()),
+            "languages": list(fields.get("languages") or ()),
+            "location": [fields["location"]] if fields.get("location") else [],
+            "years": [years_band(fields["years_experience"])]
+            if fields.get("years_experience") is not None
+            else [],
+        }
+        for name, taken in taken_by_facet.items():
+            for value in taken:
+                if value in counts.get(name, {}):
+                    counts[name][value] -= 1
+    out: dict[str, list[tuple[str, int]]] = {}
+    for name, values in facets.items():
+        kept = [(value, counts[name][value]) for value, _ in values if counts[name][value] > 0]
+        # Years keep their band order; the others stay most frequent first.
+        out[name] = kept if name == "years" else sorted(kept, key=lambda vc: (-vc[1], vc[0]))
+    return out
 
 
 def search_profiles(
@@ -212,8 +295,7 @@ def search_profiles(
 ) -> SearchPage:
     """Search for a recruiter; every hit is re-checked against the database before it is shown."""
     org = recruiter_organisation(recruiter)
-    query, result = run_query(rt, org, query)
-    return visible_page(session, recruiter, org, query, result)
+    return visible_page(session, recruiter, org, run_query(rt, org, query))
 
 
 def _uuid_or_none(value: str) -> uuid.UUID | None:

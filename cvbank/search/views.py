@@ -109,8 +109,8 @@ def search() -> Any:
         query = services.make_query(runtime(), request.args)
         if services.has_criteria(query):
             with outside_transaction():
-                query, result = services.run_query(runtime(), org, query)
-            page = services.visible_page(db_session(), user, org, query, result)
+                answer = services.run_query(runtime(), org, query)
+            page = services.visible_page(db_session(), user, org, answer)
     except CvbankError as exc:
         if exc.status == 503:
             raise

@@ -42,6 +42,7 @@ class ProfileQuery:
     location: tuple[float, float] | None = None
     radius_km: float | None = None
     locations: tuple[str, ...] = ()  # any of (place names, as in the location facet)
+    cv_ids: tuple[str, ...] = ()  # only these CVs (the application re-checks lagging ones)
     min_years: float | None = None
     languages: tuple[str, ...] = ()  # all of
     cv_language: str | None = None

@@ -151,6 +151,8 @@ def _filters(query: ProfileQuery) -> dict[str, list[dict[str, Any]]]:
     filters.extend({"term": {"languages": language}} for language in query.languages)
     if query.locations:
         filters.append({"terms": {"location": list(query.locations)}})
+    if query.cv_ids:
+        filters.append({"terms": {"cv_id": list(query.cv_ids)}})
     if query.cv_language is not None:
         filters.append({"term": {"language": query.cv_language}})
     if query.min_years is not None:

@@ -477,6 +477,10 @@ def filter_clauses(query: ProfileQuery) -> list[tuple[tantivy.Occur, tantivy.Que
         clauses.append(
             (must, _const(tantivy.Query.term_set_query(SCHEMA, "location", list(query.locations))))
         )
+    if query.cv_ids:
+        clauses.append(
+            (must, _const(tantivy.Query.term_set_query(SCHEMA, "cv_id", list(query.cv_ids))))
+        )
     if query.cv_language is not None:
         clauses.append(
             (must, _const(tantivy.Query.term_query(SCHEMA, "language", query.cv_language)))

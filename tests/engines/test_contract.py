@@ -299,6 +299,18 @@ def test_locations_filter_accepts_any_of_the_places(engine: SearchEngine) -> Non
     assert find(engine, locations=("Lund", "Oslo")) == {"assistant-lund", "engineer-oslo"}
 
 
+def test_cv_ids_filter_keeps_only_those_cvs(engine: SearchEngine) -> None:
+    assert find(engine, cv_ids=("assistant-lund", "engineer-oslo", "no-such-cv")) == {
+        "assistant-lund",
+        "engineer-oslo",
+    }
+
+
+def test_cv_ids_filter_keeps_the_security_filters(engine: SearchEngine) -> None:
+    hidden = {d.cv_id for d in CORPUS} - VISIBLE_IDS
+    assert find(engine, cv_ids=tuple(hidden)) == set()
+
+
 def test_cv_language_filter(engine: SearchEngine) -> None:
     assert find(engine, cv_language="da") == {"nurse-copenhagen"}
 

@@ -155,3 +155,32 @@ def test_the_search_page_shows_facets_and_filters_by_a_click(
     filtered = page.get("/search?q=i&loc=Malmö").get_data(as_text=True)
     assert str(corpus["ids"]["vard"]) in filtered
     assert str(corpus["ids"]["lager"]) not in filtered
+
+
+def test_a_just_hidden_cv_counts_nowhere_before_the_index_catches_up(
+    rt: Any, recruiter_api: Any, corpus: dict[str, Any]
+) -> None:
+    from cvbank.accounts.models import User
+    from cvbank.cvs.models import Cv
+    from cvbank.cvs.services import set_visibility
+
+    get = recruiter_api()
+    before = get("/api/v1/search", query_string={"q": "i"}).json
+    assert before["total"] == 2
+    with rt.db.transaction() as session:  # hidden; the worker has not run
+        cv = session.get(Cv, corpus["ids"]["lager"])
+        set_visibility(session, session.get(User, cv.owner_id), cv, "hidden")
+    after = get("/api/v1/search", query_string={"q": "i"}).json
+    assert after["total"] == 1
+    assert [h["cv_id"] for h in after["hits"]] == [str(corpus["ids"]["vard"])]
+    facets = {
+        name: {f["value"]: f["count"] for f in values} for name, values in after["facets"].items()
+    }
+    assert facets["location"] == {"Malmö": 1}
+    assert corpus["forklift"] not in facets["skills"]
+    assert set(facets["years"]) == {"0-2"}
+    # Off the page too: page 2 holds no hits, yet the count and the facets leave it out.
+    off_page = get("/api/v1/search", query_string={"q": "i", "page": "2"}).json
+    assert off_page["hits"] == []
+    assert off_page["total"] == 1
+    assert {f["value"] for f in off_page["facets"]["location"]} == {"Malmö"}
