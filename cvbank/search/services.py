@@ -290,14 +290,6 @@ def _facets_without(
     return out
 
 
-def search_profiles(
-    session: Session, rt: Runtime, recruiter: User, query: ProfileQuery
-) -> SearchPage:
-    """Search for a recruiter; every hit is re-checked against the database before it is shown."""
-    org = recruiter_organisation(recruiter)
-    return visible_page(session, recruiter, org, run_query(rt, org, query))
-
-
 def _uuid_or_none(value: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(value)
