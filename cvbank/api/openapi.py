@@ -400,6 +400,12 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                         },
                         {"name": "min_years", "in": "query", "schema": {"type": "number"}},
                         {
+                            "name": "max_years",
+                            "in": "query",
+                            "schema": {"type": "number"},
+                            "description": "Fewer than this many years (a facet band's end)",
+                        },
+                        {
                             "name": "lang",
                             "in": "query",
                             "schema": {"type": "array", "items": {"type": "string"}},

@@ -148,15 +148,24 @@ def make_query(rt: Runtime, args: Args) -> ProfileQuery:
     sort = args.get("sort") or "relevance"
     if sort not in ("relevance", "recent"):
         raise ValidationError("sort", "Sort by 'relevance' or 'recent'.", code="invalid_sort")
+    min_years = _number(
+        args, "min_years", 0, 60, "Minimum years of experience must be between 0 and 60."
+    )
+    max_years = _number(
+        args, "max_years", 1, 61, "Maximum years of experience must be between 1 and 61."
+    )
+    if min_years is not None and max_years is not None and max_years <= min_years:
+        raise ValidationError(
+            "max_years", "The maximum years must be above the minimum.", code="invalid_max_years"
+        )
     return ProfileQuery(
         text=text,
         skills=tuple(skills),
         location=location,
         radius_km=radius if location else None,
         locations=tuple(_values(args, "loc")),
-        min_years=_number(
-            args, "min_years", 0, 60, "Minimum years of experience must be between 0 and 60."
-        ),
+        min_years=min_years,
+        max_years=max_years,
         languages=tuple(_values(args, "lang")),
         cv_language=cv_language,
         updated_since=utcnow() - timedelta(days=within) if within else None,
@@ -169,7 +178,8 @@ def make_query(rt: Runtime, args: Args) -> ProfileQuery:
 def has_criteria(query: ProfileQuery) -> bool:
     """Return whether the query asks for anything (an empty search shows nothing)."""
     return bool(
-        query.text
+        query.max_years is not None
+        or query.text
         or query.skills
         or query.location
         or query.locations

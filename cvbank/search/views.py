@@ -23,22 +23,12 @@ from cvbank.web import (
     outside_transaction,
     runtime,
 )
+from indexer.search.common import YEARS_BANDS
 
 bp = Blueprint("search", __name__)
 
 # Facet name in the engine's result → the request argument that filters on it.
 FACET_ARGS = {"skills": "skill", "location": "loc", "languages": "lang", "years": "min_years"}
-FILTER_ARGS = (
-    "skill",
-    "loc",
-    "lang",
-    "min_years",
-    "near",
-    "radius",
-    "cv_lang",
-    "updated_within",
-    "sort",
-)
 
 
 def _search_limit() -> str:
@@ -62,8 +52,13 @@ def facet_url(facet: str, value: str) -> str:
     """Return the search URL with one more filter from a facet value."""
     arg = FACET_ARGS[facet]
     if arg == "min_years":
-        return url_for("search.search", **_args_with(min_years=value.split("-")[0].rstrip("+")))
+        low, high = next((lo, hi) for band, lo, hi in YEARS_BANDS if band == value)
+        return url_for("search.search", **_args_with(min_years=_years(low), max_years=_years(high)))
     return url_for("search.search", **_args_with(**{arg: [*request.args.getlist(arg), value]}))
+
+
+def _years(value: float | None) -> str | None:
+    return None if value is None else f"{value:g}"
 
 
 def without_url(arg: str, value: str | None = None) -> str:
@@ -92,8 +87,45 @@ def facet_label(facet: str, value: str) -> str:
     if facet == "languages":
         return Locale.parse(locale).languages.get(value, value).capitalize()
     if facet == "years":
-        return _("%(band)s years", band=value.replace("-", "–"))
+        return years_label(value)
     return value
+
+
+def years_label(band: str) -> str:
+    """Say which whole years a band holds ("6–9 years"; the engine's key is "6-10")."""
+    low, high = next(((lo, hi) for key, lo, hi in YEARS_BANDS if key == band), (None, None))
+    if high is None:
+        return _("%(low)s+ years", low=f"{low or 0:g}")
+    return _("%(low)s–%(high)s years", low=f"{low or 0:g}", high=f"{high - 1:g}")
+
+
+def filter_chips() -> list[tuple[str, str]]:
+    """Return the active filters as (label, URL without it), for the removable chips."""
+    args = request.args
+    chips = []
+    low, high = args.get("min_years"), args.get("max_years")
+    if low and high:  # a years band: one chip that removes both ends
+        label = _("%(low)s–%(high)s years", low=low, high=f"{float(high) - 1:g}")  # as the facet
+        chips.append(
+            (label, url_for("search.search", **_args_with(min_years=None, max_years=None)))
+        )
+    elif low:
+        chips.append((_("≥ %(years)s years", years=low), without_url("min_years")))
+    elif high:
+        chips.append((_("under %(years)s years", years=high), without_url("max_years")))
+    labels = {
+        "skill": lambda v: facet_label("skills", v),
+        "lang": lambda v: facet_label("languages", v),
+        "loc": lambda v: v,
+        "cv_lang": lambda v: v,
+        "near": lambda v: _("within %(km)s km of %(place)s", km=args.get("radius") or 25, place=v),
+        "updated_within": lambda v: _("updated within %(days)s days", days=v),
+    }
+    for arg, label_of in labels.items():
+        chips += [
+            (label_of(value), without_url(arg, value)) for value in args.getlist(arg) if value
+        ]
+    return chips
 
 
 @bp.get("/search")
@@ -115,12 +147,7 @@ def search() -> Any:
         if exc.status == 503:
             raise
         error = exc.message
-    active = [
-        (arg, value)
-        for arg in FILTER_ARGS
-        for value in request.args.getlist(arg)
-        if value and arg not in ("sort", "radius")
-    ]
+    active = filter_chips()
     return render_template(
         "search/search.html",
         q=request.args.get("q", ""),
@@ -131,7 +158,6 @@ def search() -> Any:
         active=active,
         facet_url=facet_url,
         facet_label=facet_label,
-        without_url=without_url,
         page_url=page_url,
     ), 400 if error else 200
 

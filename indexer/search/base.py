@@ -44,6 +44,7 @@ class ProfileQuery:
     locations: tuple[str, ...] = ()  # any of (place names, as in the location facet)
     cv_ids: tuple[str, ...] = ()  # only these CVs (the application re-checks lagging ones)
     min_years: float | None = None
+    max_years: float | None = None  # fewer than this many years (a facet band's upper end)
     languages: tuple[str, ...] = ()  # all of
     cv_language: str | None = None
     updated_since: datetime | None = None

@@ -157,6 +157,8 @@ def _filters(query: ProfileQuery) -> dict[str, list[dict[str, Any]]]:
         filters.append({"term": {"language": query.cv_language}})
     if query.min_years is not None:
         filters.append({"range": {"years": {"gte": float(query.min_years)}}})
+    if query.max_years is not None:
+        filters.append({"range": {"years": {"lt": float(query.max_years)}}})
     if query.updated_since is not None:
         filters.append({"range": {"updated_at": {"gte": _utc(query.updated_since).isoformat()}}})
     if query.location is not None and query.radius_km is not None:

@@ -496,6 +496,22 @@ def filter_clauses(query: ProfileQuery) -> list[tuple[tantivy.Occur, tantivy.Que
                 ),
             )
         )
+    if query.max_years is not None:
+        clauses.append(
+            (
+                must,
+                _const(
+                    tantivy.Query.range_query(
+                        SCHEMA,
+                        "years",
+                        tantivy.FieldType.Float,
+                        None,
+                        float(query.max_years),
+                        include_upper=False,
+                    )
+                ),
+            )
+        )
     if query.updated_since is not None:
         clauses.append(
             (

@@ -311,6 +311,18 @@ def test_cv_ids_filter_keeps_the_security_filters(engine: SearchEngine) -> None:
     assert find(engine, cv_ids=tuple(hidden)) == set()
 
 
+def test_years_band_filter_excludes_its_upper_end(engine: SearchEngine) -> None:
+    expected = {
+        d.cv_id
+        for d in CORPUS
+        if d.cv_id in VISIBLE_IDS
+        and d.years_experience is not None
+        and 6 <= d.years_experience < 10
+    }
+    assert expected  # the corpus has CVs in the band, so the test can fail
+    assert find(engine, min_years=6, max_years=10) == expected
+
+
 def test_cv_language_filter(engine: SearchEngine) -> None:
     assert find(engine, cv_language="da") == {"nurse-copenhagen"}
 
