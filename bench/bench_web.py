@@ -2,11 +2,12 @@
 
 Builds a throw-away cvbank (SQLite, embedded engine) holding N synthetic CVs — database rows
 with sealed text and profiles, as uploads would leave them — rebuilds the index from the
-database with `cvbank reindex`'s code path, serves the app on loopback (the threaded server
-`cvbank serve` uses) and sends the same query mix from C concurrent clients through
-`GET /api/v1/search`, which includes the database re-check of every hit and the access log.
+database with `cvbank reindex`'s code path, serves the app on loopback (gunicorn with 4
+workers as in production, or the threaded server `cvbank serve` uses) and sends the same query
+mix from C concurrent clients through `GET /api/v1/search`, which includes the database
+re-check of every hit and the access log.
 
-    python -m bench.bench_web --n 10000 --clients 4 --requests 200
+    python -m bench.bench_web --n 10000 --clients 4 --requests 200 [--server werkzeug]
 """
 
 from __future__ import annotations
@@ -14,13 +15,17 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import random
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -148,7 +153,8 @@ def queries(count: int, seed: int = 11) -> list[dict[str, str]]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="cvbank-bench-web-"))
-    url = f"sqlite:///{workdir / 'cvbank.db'}"
+    # An empty PostgreSQL database may be named instead of the embedded SQLite file.
+    url = args.database_url or f"sqlite:///{workdir / 'cvbank.db'}"
     upgrade(url)
     settings = {
         "env": "testing",
@@ -167,9 +173,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     indexed = rebuild_index(rt)
     rebuilt = time.perf_counter() - started
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}/api/v1/search"
+    rt.close()  # the web processes open their own readers
+    server, port = _start_server(args.server, app, settings, args.workers)
+    base = f"http://127.0.0.1:{port}/api/v1/search"
     mix = queries(args.requests * args.clients)
     latencies: list[float] = []
     errors: list[int] = []
@@ -187,18 +193,23 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 if response.status_code != 200:
                     errors.append(response.status_code)
 
-    for params in mix[:20]:  # warm the engine's reader and the page cache
-        requests.get(base, params=params, headers={"Authorization": f"Bearer {token}"}, timeout=30)
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
-    server.shutdown()
-    rt.close()
+    try:
+        for params in mix[:20]:  # warm the engine's readers and the page cache
+            requests.get(
+                base, params=params, headers={"Authorization": f"Bearer {token}"}, timeout=30
+            )
+        started = time.perf_counter()
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - started
+    finally:
+        server()
     return {
+        "server": args.server if args.server == "werkzeug" else f"gunicorn -w {args.workers}",
+        "database": url.split(":", 1)[0],
         "n": args.n,
         "clients": args.clients,
         "requests": len(latencies),
@@ -215,11 +226,62 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _start_server(
+    kind: str, app: Any, settings: dict[str, Any], workers: int
+) -> tuple[Callable[[], None], int]:
+    """Serve the app as `cvbank serve` does (werkzeug, threads) or as in production (gunicorn)."""
+    if kind == "werkzeug":
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server.shutdown, server.server_port
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    env = {**os.environ, **{f"CVBANK_{k.upper()}": str(v) for k, v in settings.items()}}
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    process = subprocess.Popen(
+        [
+            gunicorn,
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "cvbank.wsgi:app",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=10)
+            break
+        except requests.RequestException:  # not listening yet, or workers still starting
+            time.sleep(0.2)
+
+    def stop() -> None:
+        process.terminate()
+        process.wait(timeout=30)
+
+    return stop, port
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--n", type=int, default=10_000, help="CVs in the database")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--requests", type=int, default=200, help="requests per client")
+    parser.add_argument(
+        "--server",
+        choices=("werkzeug", "gunicorn"),
+        default="gunicorn",
+        help="werkzeug: as `cvbank serve`; gunicorn: as in production",
+    )
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--database-url", default="", help="an EMPTY database (default: SQLite)")
     report = run(parser.parse_args(argv))
     print("End-to-end search through the web app (GET /api/v1/search)")
     for key, value in report.items():
