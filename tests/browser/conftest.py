@@ -32,9 +32,9 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not os.path.exists(CHROMIUM):
-        if os.environ.get("CVBANK_REQUIRE_BROWSER"):
+        if os.environ.get("CVBANK_TEST_REQUIRE_BROWSER"):
             pytest.fail(
-                f"Chromium is required here (CVBANK_REQUIRE_BROWSER) but {CHROMIUM} is missing"
+                f"Chromium is required here (CVBANK_TEST_REQUIRE_BROWSER) but {CHROMIUM} is missing"
             )
         pytest.skip(
             f"Chromium not found at {CHROMIUM}: browser tests not run (apt-get install chromium)"
