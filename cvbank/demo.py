@@ -63,8 +63,20 @@ def _flagged_examples(folder: Path, count: int) -> list[Path]:
     return found[:count]
 
 
+def _demo_files(fixtures: Path) -> list[Path]:
+    """Return the fixture CVs, leaving out the same CVs saved again by another producer."""
+    manifest = fixtures / "manifest.json"
+    copies = set()
+    if manifest.exists():
+        entries = json.loads(manifest.read_text())["cvs"]
+        copies = {e["file"] for e in entries if e.get("producer") == "libreoffice"}
+    return sorted(
+        p for p in fixtures.glob("*") if p.suffix.lower() in CV_SUFFIXES and p.name not in copies
+    )
+
+
 def _create(rt: Runtime, fixtures: Path) -> Iterator[str]:
-    files = sorted(p for p in fixtures.glob("*") if p.suffix.lower() in CV_SUFFIXES)
+    files = _demo_files(fixtures)
     with rt.db.transaction() as session:
         for name, number, email, person in ORGANISATIONS:
             org = create_organisation(
