@@ -31,6 +31,8 @@ class Context:
                 self._runtime = build_runtime(load_settings())
             except SettingsError as exc:
                 raise click.ClickException(str(exc)) from exc
+            # Release the database pool and the index when the command ends.
+            click.get_current_context().call_on_close(self._runtime.close)
         return self._runtime
 
 
