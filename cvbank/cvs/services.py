@@ -1,4 +1,4 @@
-"""What candidates and employers do with CVs, and the worker tasks that follow."""
+"""What candidates and employers do with CVs: upload, visibility, blocks, employer access."""
 
 from __future__ import annotations
 
