@@ -195,9 +195,17 @@ def _headline(header: list[str], name: str | None) -> str | None:
         if not after_name or contacts.is_contact_line(line):
             continue
         words = line.split()
-        if 1 <= len(words) <= 10 and not line.endswith("."):
+        if 1 <= len(words) <= 10 and not line.endswith(".") and not _is_place_line(line):
             return line.strip(" |–-")
     return None
+
+
+def _is_place_line(line: str) -> bool:
+    """Return whether a header line only says where the person lives ("Odense, Denmark")."""
+    from indexer.gazetteer import Gazetteer
+
+    first = line.split(",")[0].strip(" |–-")
+    return len(line.split()) <= 3 and Gazetteer.load().lookup(first) is not None
 
 
 @cache
