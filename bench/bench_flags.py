@@ -1,7 +1,7 @@
 """Measure the sensitive-category detector on the labelled set and the fixture CVs.
 
 Run with ``python -m bench.bench_flags``; ``--errors dev`` lists the misses and false flags of
-the development split (never tune on the hold-out split).
+the development split (never tune on the hold-out, fresh or fresh 2 splits).
 """
 
 from __future__ import annotations
@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="call detect_flags(text, None) instead of passing the labelled language",
     )
-    parser.add_argument("--errors", choices=("dev", "holdout", "fresh", "cv", "all"))
+    parser.add_argument("--errors", choices=("dev", "holdout", "fresh", "fresh2", "cv", "all"))
     args = parser.parse_args(argv)
     given = not args.no_language
 
@@ -277,9 +277,15 @@ def main(argv: list[str] | None = None) -> int:
     missed = []
     missed += table([i for i in passages if i.split == "dev"], "Passages, development split")
     missed += table([i for i in passages if i.split == "holdout"], "Passages, hold-out split")
-    missed += table([i for i in passages if i.split != "fresh"], "Passages, dev + hold-out")
+    missed += table(
+        [i for i in passages if i.split in ("dev", "holdout")], "Passages, dev + hold-out"
+    )
     missed += table(
         [i for i in passages if i.split == "fresh"], "Passages, fresh (written after the rules)"
+    )
+    missed += table(
+        [i for i in passages if i.split == "fresh2"],
+        "Passages, fresh 2 (sv/en, written after the work-context rules; never tuned on)",
     )
     missed += table([cv for cv in cvs if cv.labels], "Fixture CVs with sensitive passages")
     missed += national_ids(passages + cvs)
@@ -296,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
             "dev": [i for i in passages if i.split == "dev"],
             "holdout": [i for i in passages if i.split == "holdout"],
             "fresh": [i for i in passages if i.split == "fresh"],
+            "fresh2": [i for i in passages if i.split == "fresh2"],
             "cv": cvs,
             "all": passages + cvs,
         }[args.errors]
