@@ -24,6 +24,14 @@ def _errors(*codes: int) -> dict[str, Any]:
     return {str(code): {"$ref": "#/components/responses/Error"} for code in codes}
 
 
+def _json_body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _conflict(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
+
+
 def _cv_id() -> dict[str, Any]:
     return {
         "name": "cv_id",
@@ -117,28 +125,23 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 "post": {
                     "summary": "Exchange email and password for a bearer token",
                     "security": [],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["email", "password"],
-                                    "properties": {
-                                        "email": {"type": "string"},
-                                        "password": {"type": "string"},
-                                        "otp": {
-                                            "type": "string",
-                                            "description": "Recruiters and admins: the code "
-                                            "of their authenticator app (401 otp_required, "
-                                            "otp_enrolment_required, bad_otp, otp_reused)",
-                                        },
-                                        "name": {"type": "string"},
-                                    },
-                                }
-                            }
-                        },
-                    },
+                    "requestBody": _json_body(
+                        {
+                            "type": "object",
+                            "required": ["email", "password"],
+                            "properties": {
+                                "email": {"type": "string"},
+                                "password": {"type": "string"},
+                                "otp": {
+                                    "type": "string",
+                                    "description": "Recruiters and admins: the code "
+                                    "of their authenticator app (401 otp_required, "
+                                    "otp_enrolment_required, bad_otp, otp_reused)",
+                                },
+                                "name": {"type": "string"},
+                            },
+                        }
+                    ),
                     "responses": {"201": {"description": "A new token"}, **_errors(400, 401, 429)},
                 }
             },
@@ -200,24 +203,16 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 "put": {
                     "summary": "Publish or hide my CV",
                     "parameters": [_cv_id()],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["visibility"],
-                                    "properties": {"visibility": {"enum": ["visible", "hidden"]}},
-                                }
-                            }
-                        },
-                    },
+                    "requestBody": _json_body(
+                        {
+                            "type": "object",
+                            "required": ["visibility"],
+                            "properties": {"visibility": {"enum": ["visible", "hidden"]}},
+                        }
+                    ),
                     "responses": {
                         "200": {"description": "Changed"},
-                        "409": {
-                            "description": "Still processing, failed, or open flags",
-                            "content": {"application/json": {"schema": _ERROR}},
-                        },
+                        "409": _conflict("Still processing, failed, or open flags"),
                         **_errors(400, 401, 404),
                     },
                 }
@@ -226,30 +221,25 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 "put": {
                     "summary": "Correct the extracted profile (kept until a new version)",
                     "parameters": [_cv_id()],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "name": {"type": "string"},
-                                        "headline": {"type": "string"},
-                                        "email": {"type": "string"},
-                                        "phone": {"type": "string"},
-                                        "location": {"type": "string"},
-                                        "skills": {"type": "array", "items": {"type": "string"}},
-                                        "experience": {
-                                            "type": "array",
-                                            "items": {"type": "object"},
-                                        },
-                                        "education": {"type": "array", "items": {"type": "object"}},
-                                        "languages": {"type": "array", "items": {"type": "object"}},
-                                    },
-                                }
-                            }
-                        },
-                    },
+                    "requestBody": _json_body(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "name": {"type": "string"},
+                                "headline": {"type": "string"},
+                                "email": {"type": "string"},
+                                "phone": {"type": "string"},
+                                "location": {"type": "string"},
+                                "skills": {"type": "array", "items": {"type": "string"}},
+                                "experience": {
+                                    "type": "array",
+                                    "items": {"type": "object"},
+                                },
+                                "education": {"type": "array", "items": {"type": "object"}},
+                                "languages": {"type": "array", "items": {"type": "object"}},
+                            },
+                        }
+                    ),
                     "responses": {
                         "200": {"description": "The corrected profile"},
                         **_errors(400, 401, 404, 409),
@@ -285,24 +275,16 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                             "schema": {"type": "string", "format": "uuid"},
                         },
                     ],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["decision"],
-                                    "properties": {"decision": {"enum": ["remove", "keep"]}},
-                                }
-                            }
-                        },
-                    },
+                    "requestBody": _json_body(
+                        {
+                            "type": "object",
+                            "required": ["decision"],
+                            "properties": {"decision": {"enum": ["remove", "keep"]}},
+                        }
+                    ),
                     "responses": {
                         "200": {"description": "Decided"},
-                        "409": {
-                            "description": "A national identity number cannot be kept",
-                            "content": {"application/json": {"schema": _ERROR}},
-                        },
+                        "409": _conflict("A national identity number cannot be kept"),
                         **_errors(400, 401, 404),
                     },
                 }
@@ -314,18 +296,13 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 },
                 "post": {
                     "summary": "Block an organisation: it never sees my CVs, in any path",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["organisation_id"],
-                                    "properties": {"organisation_id": {"type": "string"}},
-                                }
-                            }
-                        },
-                    },
+                    "requestBody": _json_body(
+                        {
+                            "type": "object",
+                            "required": ["organisation_id"],
+                            "properties": {"organisation_id": {"type": "string"}},
+                        }
+                    ),
                     "responses": {"201": {"description": "Blocked"}, **_errors(400, 401, 404)},
                 },
             },

@@ -42,6 +42,14 @@ def _json_body() -> dict[str, Any]:
     return body
 
 
+def _json_string(field: str, message: str, *, code: str) -> str:
+    """Return one text field of the JSON body, or answer 400 with ``message``."""
+    value = _json_body().get(field)
+    if not isinstance(value, str):
+        raise ValidationError(field, message, code=code)
+    return value
+
+
 def _login_limit() -> str:
     return runtime().settings.login_rate_limit
 
@@ -154,11 +162,9 @@ def get_cv(cv_id: str) -> Any:
 @bp.put("/cvs/<cv_id>/visibility")
 @login_required(Role.CANDIDATE)
 def put_visibility(cv_id: str) -> Any:
-    visibility = _json_body().get("visibility")
-    if not isinstance(visibility, str):
-        raise ValidationError(
-            "visibility", 'Send {"visibility": "visible" | "hidden"}.', code="invalid_visibility"
-        )
+    visibility = _json_string(
+        "visibility", 'Send {"visibility": "visible" | "hidden"}.', code="invalid_visibility"
+    )
     session = db_session()
     cv = cvs.owned_cv(session, _user(), cv_id)
     cvs.set_visibility(session, _user(), cv, visibility)
@@ -242,11 +248,9 @@ def list_flags(cv_id: str) -> Any:
 @bp.post("/cvs/<cv_id>/flags/<flag_id>")
 @login_required(Role.CANDIDATE)
 def decide_flag(cv_id: str, flag_id: str) -> Any:
-    decision = _json_body().get("decision")
-    if not isinstance(decision, str):
-        raise ValidationError(
-            "decision", 'Send {"decision": "remove" | "keep"}.', code="invalid_decision"
-        )
+    decision = _json_string(
+        "decision", 'Send {"decision": "remove" | "keep"}.', code="invalid_decision"
+    )
     session = db_session()
     cv = cvs.owned_cv(session, _user(), cv_id)
     flag = review.resolve_flag(session, _user(), cv, flag_id, decision)
@@ -264,11 +268,9 @@ def list_blocks() -> Any:
 @bp.post("/blocks")
 @login_required(Role.CANDIDATE)
 def create_block() -> Any:
-    organisation_id = _json_body().get("organisation_id")
-    if not isinstance(organisation_id, str):
-        raise ValidationError(
-            "organisation_id", 'Send {"organisation_id": "..."}.', code="invalid_organisation"
-        )
+    organisation_id = _json_string(
+        "organisation_id", 'Send {"organisation_id": "..."}.', code="invalid_organisation"
+    )
     org = cvs.block_organisation(db_session(), _user(), organisation_id)
     return jsonify(organisation_id=str(org.id), name=org.name), 201
 
