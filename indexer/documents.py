@@ -6,26 +6,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from indexer.flags import redact
 from indexer.search.base import IndexDocument
-
-
-def redact_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    """Cut ``spans`` (possibly overlapping) out of ``text``, leaving a space where each was."""
-    merged: list[list[int]] = []
-    for start, end in sorted((max(0, s), min(len(text), e)) for s, e in spans):
-        if start >= end:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    pieces, cursor = [], 0
-    for start, end in merged:
-        pieces.append(text[cursor:start])
-        pieces.append(" ")
-        cursor = end
-    pieces.append(text[cursor:])
-    return "".join(pieces)
 
 
 def build_document(
@@ -58,7 +40,7 @@ def build_document(
         version_id=version_id,
         visibility=visibility,
         language=language or "en",
-        text=redact_spans(text, sensitive_spans),
+        text=redact(text, sensitive_spans, " "),
         title=profile.get("headline") or title,
         skills=skills,
         location=profile.get("location"),

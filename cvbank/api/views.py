@@ -84,7 +84,7 @@ def create_token() -> Any:
 
 
 def cv_json(cv: Cv, content: cvs.VersionContent | None, *, for_owner: bool) -> dict[str, Any]:
-    """Describe a CV; employers get the redacted text and nothing about flags or files."""
+    """Describe a CV; employers get the redacted text and profile, nothing about flags or files."""
     version = cv.current_version
     data: dict[str, Any] = {
         "id": str(cv.id),
@@ -109,7 +109,7 @@ def cv_json(cv: Cv, content: cvs.VersionContent | None, *, for_owner: bool) -> d
             text=content.text if content else None,
         )
     elif content is not None:
-        data["text"] = cvs.employer_text(content)
+        data["text"], data["profile"] = content.for_employers()
     return data
 
 

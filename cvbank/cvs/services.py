@@ -32,6 +32,8 @@ from cvbank.review.models import Decision, SensitiveFlag
 from cvbank.runtime import Runtime
 from indexer.errors import UnsupportedFile as IndexerUnsupportedFile
 from indexer.extract import sniff
+from indexer.flags import redact
+from indexer.profile import build_profile
 
 log = logging.getLogger(__name__)
 
@@ -279,6 +281,24 @@ class VersionContent:
     extracted: dict[str, Any]
     corrections: dict[str, Any]
     flags: list[SensitiveFlag]
+    language: str | None
+
+    def for_employers(self) -> tuple[str, dict[str, Any]]:
+        """Return the text and profile employers read: removed passages are cut from both."""
+        return self._without([f for f in self.flags if f.decision is Decision.REMOVED])
+
+    def index_profile(self) -> dict[str, Any]:
+        """Return the profile the search index holds: read without any flagged passage."""
+        return self._without(self.flags)[1]
+
+    def _without(self, flags: Sequence[SensitiveFlag]) -> tuple[str, dict[str, Any]]:
+        if not flags:
+            return self.text, self.profile
+        text = redact(self.text, [(f.start, f.end) for f in flags], " ")
+        # The profile is read again from what is left, so that nothing found only inside a cut
+        # passage (a job, a skill, a language) reaches employers; corrections still apply.
+        extracted = build_profile(text, self.language).to_dict()
+        return text, effective_profile(extracted, self.corrections)
 
 
 def version_content(
@@ -319,15 +339,7 @@ def unseal_content(
         extracted=extracted,
         corrections=corrections,
         flags=flags,
-    )
-
-
-def employer_text(content: VersionContent) -> str:
-    """Return the text an employer sees: every removed passage is cut out."""
-    from indexer.documents import redact_spans
-
-    return redact_spans(
-        content.text, [(f.start, f.end) for f in content.flags if f.decision is Decision.REMOVED]
+        language=version.language,
     )
 
 

@@ -206,18 +206,19 @@ def searchable_documents(
         if any(f.decision is Decision.OPEN for f in version_flags):
             continue
         content = unseal_content(rt, cv.owner_id, key, version, version_flags)
+        profile = content.index_profile()
         documents[cv.id] = build_document(
             cv_id=str(cv.id),
             version_id=str(version.id),
             visibility=cv.visibility.value,
             language=version.language,
             text=content.text,
-            profile=content.profile,
+            profile=profile,
             title=cv.title,
             sensitive_spans=[(f.start, f.end) for f in version_flags],
             blocked_orgs=blocks[cv.owner_id],
             updated_at=cv.updated_at,
-            geo=_geo(content.profile),
+            geo=_geo(profile),
         )
     return documents
 

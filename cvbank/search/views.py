@@ -172,11 +172,11 @@ def view_cv(cv_id: str) -> Any:
     cv = cv_services.cv_for_employer(session, org, cv_id)
     content = cv_services.version_content(session, runtime(), cv)
     cv_services.record_access(session, user, org, [cv], AccessAction.VIEW)
-    text = cv_services.employer_text(content) if content else ""
+    text, profile = content.for_employers() if content else ("", {})
     return render_template(
         "search/cv.html",
         cv=cv,
         text=text,
-        profile=content.profile if content else {},
+        profile=profile,
         q=request.args.get("q", ""),
     )

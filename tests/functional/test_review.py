@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from cvbank.accounts.models import Consent
+from indexer.flags import redact
 from tests.conftest import make_pdf
 
 SENSITIVE_CV = [
@@ -34,11 +38,12 @@ def api(auth_headers: Any, api_upload: Any) -> Any:
     return Api()
 
 
+def _flags_list(client: Any, headers: dict[str, str], cv_id: str) -> list[dict[str, Any]]:
+    return list(client.get(f"/api/v1/cvs/{cv_id}/flags", headers=headers).json["flags"])
+
+
 def _flags(client: Any, headers: dict[str, str], cv_id: str) -> dict[str, Any]:
-    return {
-        f["category"]: f
-        for f in client.get(f"/api/v1/cvs/{cv_id}/flags", headers=headers).json["flags"]
-    }
+    return {f["category"]: f for f in _flags_list(client, headers, cv_id)}
 
 
 def test_a_cv_with_flags_needs_review_and_cannot_be_published(
@@ -160,3 +165,100 @@ def test_decisions_carry_over_to_a_new_version_only_for_identical_passages(
     flags = _flags(client, headers, cv_id)
     assert flags["national_id"]["decision"] == "removed"
     assert flags["health"]["decision"] == "open"
+
+
+FLAG_CVS = Path(__file__).resolve().parents[2] / "fixtures" / "flags" / "cvs"
+LABELLED_CVS = sorted(
+    path.with_name(path.name.replace(".labels.json", ".txt"))
+    for path in FLAG_CVS.glob("*.labels.json")
+    if json.loads(path.read_text(encoding="utf-8"))["labels"]
+)
+WORD = re.compile(r"\w{4,}")
+
+
+def test_no_labelled_passage_of_the_fixture_cvs_can_be_found_by_an_employer(
+    client: Any, worker: Any, make_user: Any, make_recruiter: Any, api: Any, api_upload: Any
+) -> None:
+    """Every flagged passage of the 16 labelled fixture CVs (all categories, five languages) is
+    cut from the index, whether the candidate keeps it or removes it."""
+    headers = api.token(make_user())
+    uploaded: dict[str, tuple[str, list[dict[str, Any]]]] = {}
+    for path in LABELLED_CVS:
+        text = path.read_text(encoding="utf-8")
+        response = api_upload(headers, text.encode("utf-8"), name=path.name)
+        assert response.status_code == 201, response.json
+        labels = json.loads(path.with_name(path.stem + ".labels.json").read_text())["labels"]
+        uploaded[str(response.json["id"])] = (text, labels)
+    worker.drain()
+    for cv_id in uploaded:
+        for flag in _flags_list(client, headers, cv_id):
+            decision = "keep" if flag["can_keep"] else "remove"
+            client.post(
+                f"/api/v1/cvs/{cv_id}/flags/{flag['id']}",
+                headers=headers,
+                json={"decision": decision},
+            )
+        response = client.put(
+            f"/api/v1/cvs/{cv_id}/visibility", headers=headers, json={"visibility": "visible"}
+        )
+        assert response.status_code == 200, response.json
+    worker.drain()
+
+    recruiter = api.token(make_recruiter())
+
+    def found(query: str) -> set[str]:
+        answer = client.get("/api/v1/search", query_string={"q": query}, headers=recruiter).json
+        return {hit["cv_id"] for hit in answer["hits"]}
+
+    searched = 0
+    for cv_id, (text, labels) in uploaded.items():
+        spans = sorted((label["start"], label["end"]) for label in labels)
+        ids = {
+            (label["start"], label["end"]) for label in labels if label["category"] == "national_id"
+        }
+        outside = redact(text, spans, " ").lower()
+        # Stems of the words outside the passages: a word sharing its first five letters with
+        # one of them ("Stockholms" beside "Stockholm") may rightly find the CV.
+        stems = {word[:5] for word in WORD.findall(outside)}
+        assert cv_id in found(WORD.findall(outside)[0])  # the CV itself is indexed
+        for start, end in spans:
+            passage = text[start:end]
+            # The passage as a phrase, and each of its words the rest of the CV does not share.
+            # An identity number's label may include its context word ("Finsk personbeteckning"):
+            # the number is what must not be found.
+            words = [
+                w
+                for w in WORD.findall(passage)
+                if w.lower()[:5] not in stems
+                and (any(c.isdigit() for c in w) or (start, end) not in ids)
+            ]
+            for query in [f'"{passage}"', *words]:
+                assert cv_id not in found(query), (query, passage)
+                searched += 1
+    assert searched > 100
+
+
+def test_employers_read_a_profile_without_the_removed_passages(
+    client: Any, worker: Any, make_user: Any, make_recruiter: Any, api: Any, api_upload: Any
+) -> None:
+    cv_text = (
+        "Erik Berg\nSjuksköterska · Uppsala · erik.berg@example.se\n\nErfarenhet\n"
+        "2019–2024 Sjuksköterska, Akademiska sjukhuset, Uppsala\n"
+        "2015–2019 Huvudskyddsombud för Vårdförbundet, Akademiska sjukhuset\n"
+    )
+    headers = api.token(make_user())
+    cv_id = str(api_upload(headers, cv_text.encode(), name="erik.txt").json["id"])
+    worker.drain()
+    owner_view = client.get(f"/api/v1/cvs/{cv_id}", headers=headers).json
+    assert len(owner_view["profile"]["experience"]) == 2  # the candidate sees everything
+    (flag,) = _flags_list(client, headers, cv_id)
+    assert flag["category"] == "trade_union"
+    client.post(
+        f"/api/v1/cvs/{cv_id}/flags/{flag['id']}", headers=headers, json={"decision": "remove"}
+    )
+    client.put(f"/api/v1/cvs/{cv_id}/visibility", headers=headers, json={"visibility": "visible"})
+    worker.drain()
+
+    employer_view = client.get(f"/api/v1/cvs/{cv_id}", headers=api.token(make_recruiter())).json
+    assert [job["title"] for job in employer_view["profile"]["experience"]] == ["Sjuksköterska"]
+    assert "Vårdförbundet" not in json.dumps(employer_view, ensure_ascii=False)
