@@ -32,7 +32,9 @@ _ID_CONTEXT = re.compile(
     r"|samordningsnummer|samordningsnr|fødselsnummer(?:et)?|fødselsnr|fødselsnummeret|f\.?nr"
     r"|fnr|d-nummer|cpr(?:-?(?:nr|nummer|nummeret))?|henkilötunnus|hetu|sotu"
     r"|personal\s+(?:identity\s+|id\s+|identification\s+)?(?:number|no\.?)|national\s+id\w*"
-    r"|social\s+security(?:\s+number)?|ssn|id-?nummer|id\s+no\.?|identitetsnummer)(?!\w)",
+    r"|social\s+security(?:\s+number)?|ssn|id-?nummer|id\s+no\.?|identitetsnummer"
+    # The heading of a CV's personal-details block names what follows it.
+    r"|personlige\s+oplysninger|personopplysninger|personuppgifter|personalia|personal\s+details)(?!\w)",
     re.IGNORECASE,
 )
 # Words that say the number is something else; they suppress a match that has no ID context.
