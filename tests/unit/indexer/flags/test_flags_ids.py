@@ -112,3 +112,12 @@ def test_number_with_a_space_is_found_after_a_context_word(text, rule):
 
 def test_number_with_a_space_and_no_context_word_is_not_flagged():
     assert detect_flags("811218 9876") == []
+
+
+@pytest.mark.parametrize(
+    "heading", ["Personlige oplysninger:", "Personalia:", "Personuppgifter:", "Personal details:"]
+)
+def test_a_personal_details_heading_names_a_bare_cpr_number(heading):
+    (flag,) = detect_flags(f"{heading} 2110625629, gift, kørekort B.")
+    assert flag.rule == "id.dk.cpr"
+    assert "2110625629" in flag.text
