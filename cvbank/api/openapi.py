@@ -33,8 +33,16 @@ def _conflict(description: str) -> dict[str, Any]:
 
 
 def _cv_id() -> dict[str, Any]:
+    return _uuid_in_path("cv_id")
+
+
+def _flag_id() -> dict[str, Any]:
+    return _uuid_in_path("flag_id")
+
+
+def _uuid_in_path(name: str) -> dict[str, Any]:
     return {
-        "name": "cv_id",
+        "name": name,
         "in": "path",
         "required": True,
         "schema": {"type": "string", "format": "uuid"},
@@ -261,20 +269,29 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                         "200": {"description": "The flags, with explanations"},
                         **_errors(401, 404),
                     },
-                }
+                },
+                "post": {
+                    "summary": "Remove a passage the check did not flag (every occurrence)",
+                    "parameters": [_cv_id()],
+                    "requestBody": _json_body(
+                        {
+                            "type": "object",
+                            "required": ["text"],
+                            "properties": {"text": {"type": "string", "maxLength": 2000}},
+                        }
+                    ),
+                    "responses": {
+                        "201": {"description": "The new flags (category other, rule manual)"},
+                        "200": {"description": "Every occurrence was already removed"},
+                        "409": _conflict("The CV has not been read yet"),
+                        **_errors(400, 401, 404),
+                    },
+                },
             },
             "/cvs/{cv_id}/flags/{flag_id}": {
                 "post": {
                     "summary": "Remove a flagged passage, or keep it (this call records consent)",
-                    "parameters": [
-                        _cv_id(),
-                        {
-                            "name": "flag_id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string", "format": "uuid"},
-                        },
-                    ],
+                    "parameters": [_cv_id(), _flag_id()],
                     "requestBody": _json_body(
                         {
                             "type": "object",
@@ -284,10 +301,22 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                     ),
                     "responses": {
                         "200": {"description": "Decided"},
-                        "409": _conflict("A national identity number cannot be kept"),
+                        "409": _conflict(
+                            "A national identity number cannot be kept, or the candidate "
+                            "removed this passage themselves"
+                        ),
                         **_errors(400, 401, 404),
                     },
-                }
+                },
+                "delete": {
+                    "summary": "Restore a passage I removed myself",
+                    "parameters": [_cv_id(), _flag_id()],
+                    "responses": {
+                        "204": {"description": "Restored"},
+                        "409": _conflict("A detected flag is decided, not deleted"),
+                        **_errors(401, 404),
+                    },
+                },
             },
             "/blocks": {
                 "get": {

@@ -15,6 +15,7 @@ from cvbank.cvs import services as cvs
 from cvbank.cvs.models import AccessAction, Cv
 from cvbank.errors import Conflict, NotFound, ValidationError
 from cvbank.review import services as review
+from cvbank.review import texts as review_texts
 from cvbank.search import services as search
 from cvbank.web import (
     current_user,
@@ -208,8 +209,6 @@ def delete_cv(cv_id: str) -> Any:
 
 def flag_json(reviewed: review.ReviewedFlag, locale: str) -> dict[str, Any]:
     """Describe a flag for its candidate, with the explanation in their language."""
-    from indexer.flags import Flag, explain
-
     f = reviewed.flag
     return {
         "id": str(f.id),
@@ -222,9 +221,7 @@ def flag_json(reviewed: review.ReviewedFlag, locale: str) -> dict[str, Any]:
         "decision": f.decision.value,
         "can_keep": reviewed.can_keep,
         "decided_at": f.decided_at.isoformat() if f.decided_at else None,
-        "explanation": explain(
-            Flag(f.category, f.start, f.end, reviewed.text, f.rule, f.confidence), locale
-        ),
+        "explanation": review_texts.explanation(reviewed, locale),
     }
 
 
@@ -243,6 +240,30 @@ def list_flags(cv_id: str) -> Any:
         state=cv.state.value,
         flags=[flag_json(r, locale) for r in review.flags_of(session, runtime(), cv)],
     )
+
+
+@bp.post("/cvs/<cv_id>/flags")
+@login_required(Role.CANDIDATE)
+def remove_passage(cv_id: str) -> Any:
+    text = _json_string("text", 'Send {"text": "the passage to remove"}.', code="missing_text")
+    session = db_session()
+    cv = cvs.owned_cv(session, _user(), cv_id)
+    added = {f.id for f in review.remove_passage(session, runtime(), _user(), cv, text)}
+    locale = _locale()
+    flags = [
+        flag_json(r, locale) for r in review.flags_of(session, runtime(), cv) if r.flag.id in added
+    ]
+    # 200 when every occurrence had already been removed: nothing new was created.
+    return jsonify(flags=flags), 201 if flags else 200
+
+
+@bp.delete("/cvs/<cv_id>/flags/<flag_id>")
+@login_required(Role.CANDIDATE)
+def restore_passage(cv_id: str, flag_id: str) -> Any:
+    session = db_session()
+    cv = cvs.owned_cv(session, _user(), cv_id)
+    review.restore_passage(session, _user(), cv, flag_id)
+    return "", 204
 
 
 @bp.post("/cvs/<cv_id>/flags/<flag_id>")

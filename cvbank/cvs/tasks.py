@@ -6,7 +6,6 @@ state from the database by id and makes the world match it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import uuid
@@ -24,6 +23,7 @@ from cvbank.cvs.services import unseal_content
 from cvbank.db import utcnow
 from cvbank.outbox.services import enqueue
 from cvbank.review.models import Decision, SensitiveFlag
+from cvbank.review.services import carry_over_removals, passage_hash
 from cvbank.runtime import Runtime
 from indexer.documents import build_document
 from indexer.errors import IndexerError
@@ -48,10 +48,6 @@ def _limits(rt: Runtime) -> Limits:
         memory_mb=s.extract_memory_mb,
         wall_seconds=s.extract_timeout_seconds,
     )
-
-
-def _passage_hash(text: str) -> str:
-    return hashlib.sha256(text.strip().casefold().encode()).hexdigest()
 
 
 def parse_version(rt: Runtime, payload: dict[str, Any]) -> None:
@@ -94,7 +90,7 @@ def parse_version(rt: Runtime, payload: dict[str, Any]) -> None:
         version.parsed_at = utcnow()
         previous = _previous_decisions(session, cv, version)
         for flag in flags:
-            passage = _passage_hash(flag.text)
+            passage = passage_hash(flag.text)
             decision, decided_at, consent_id = previous.get(
                 (flag.category, passage), (Decision.OPEN, None, None)
             )
@@ -113,10 +109,11 @@ def parse_version(rt: Runtime, payload: dict[str, Any]) -> None:
                     consent_id=consent_id,
                 )
             )
+        removed = carry_over_removals(session, rt, cv, version, text, key)
         session.flush()
         if cv.current_version_id == version.id:
             has_open = any(
-                previous.get((f.category, _passage_hash(f.text)), (Decision.OPEN,))[0]
+                previous.get((f.category, passage_hash(f.text)), (Decision.OPEN,))[0]
                 is Decision.OPEN
                 for f in flags
             )
@@ -124,11 +121,12 @@ def parse_version(rt: Runtime, payload: dict[str, Any]) -> None:
             cv.updated_at = utcnow()
             enqueue(session, "index_cv", key=str(cv.id), payload={"reason": "parsed"})
         log.info(
-            "version %s parsed: %s, %d chars, %d flag(s)",
+            "version %s parsed: %s, %d chars, %d flag(s), %d passage(s) removed as before",
             version_id,
             language,
             len(text),
             len(flags),
+            len(removed),
         )
 
 

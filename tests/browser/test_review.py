@@ -76,6 +76,16 @@ def test_a_job_seeker_resolves_flagged_passages_and_publishes_without_them_being
     assert "You can now publish your CV" in page.inner_text(".flash.success")
     shot(page, "review-05-resolved")
 
+    # The check does not flag a street address; the candidate removes it herself.
+    page.fill("#passage-text", "storgatan 12,  411 38 Göteborg")
+    page.click("#remove-passage button:has-text('Remove this passage')")
+    page.wait_for_load_state()
+    assert "(1 place in your CV)" in page.inner_text(".flash.success")
+    own = page.locator("#category-other article.flag")
+    assert "Storgatan 12, 411 38 Göteborg" in own.inner_text()
+    assert own.locator("button:has-text('Restore this passage')").count() == 1
+    shot(page, "review-05b-removed-by-hand")
+
     # Back on the CV page: ready, and it can be published.
     page.click("main p a:has-text('←')")
     page.wait_for_url(cv_url)
@@ -92,7 +102,7 @@ def test_a_job_seeker_resolves_flagged_passages_and_publishes_without_them_being
     search(employer, live_server, "projektledare")
     assert [link.split("?")[0] for link in hit_links(employer)] == [cv_path]
     shot(employer, "review-07-found-by-other-word")
-    for flagged in ("utmattningssyndrom", "811218-9876"):
+    for flagged in ("utmattningssyndrom", "811218-9876", "Storgatan"):
         search(employer, live_server, flagged)
         assert hit_links(employer) == [], flagged
         assert employer.locator("text=No CV matches this search.").count() == 1
@@ -103,4 +113,5 @@ def test_a_job_seeker_resolves_flagged_passages_and_publishes_without_them_being
     text = employer.inner_text(".cv-text")
     assert "utmattningssyndrom" in text
     assert "811218-9876" not in text
+    assert "Storgatan" not in text
     shot(employer, "review-09-recruiter-view")

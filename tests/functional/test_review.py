@@ -262,3 +262,158 @@ def test_employers_read_a_profile_without_the_removed_passages(
     employer_view = client.get(f"/api/v1/cvs/{cv_id}", headers=api.token(make_recruiter())).json
     assert [job["title"] for job in employer_view["profile"]["experience"]] == ["Sjuksköterska"]
     assert "Vårdförbundet" not in json.dumps(employer_view, ensure_ascii=False)
+
+
+# A passage the check does not flag: a same-sex couple known only from first names.
+UNFLAGGED_CV = [
+    "Erik Sandberg",
+    "Lagerchef, Postnord 2016 – nu",
+    "Erik och Omar, gifta sedan 2019, flyttar till Umeå.",
+    "Kodord zebrafink",
+]
+
+
+def _search(client: Any, headers: dict[str, str], query: str) -> int:
+    return int(
+        client.get("/api/v1/search", query_string={"q": query}, headers=headers).json["total"]
+    )
+
+
+def test_a_candidate_can_remove_a_passage_the_check_missed_and_restore_it(
+    client: Any, worker: Any, make_user: Any, make_recruiter: Any, api: Any
+) -> None:
+    headers = api.token(make_user())
+    cv_id = api.upload(headers, UNFLAGGED_CV)
+    worker.drain()
+    assert _flags_list(client, headers, cv_id) == []
+    client.put(f"/api/v1/cvs/{cv_id}/visibility", headers=headers, json={"visibility": "visible"})
+    worker.drain()
+    recruiter = api.token(make_recruiter())
+    assert _search(client, recruiter, "Omar") == 1
+
+    # Case and spacing as the candidate types them, not as the PDF was read.
+    response = client.post(
+        f"/api/v1/cvs/{cv_id}/flags",
+        headers=headers,
+        json={"text": "  erik och OMAR,   gifta sedan 2019 "},
+    )
+    assert response.status_code == 201, response.json
+    (flag,) = response.json["flags"]
+    assert (flag["category"], flag["rule"], flag["decision"]) == ("other", "manual", "removed")
+    assert flag["text"] == "Erik och Omar, gifta sedan 2019"
+    assert flag["can_keep"] is False
+    assert "yourself" in flag["explanation"]
+    again = client.post(
+        f"/api/v1/cvs/{cv_id}/flags",
+        headers=headers,
+        json={"text": "Erik och Omar, gifta sedan 2019"},
+    )
+    assert (again.status_code, again.json["flags"]) == (200, [])
+    worker.drain()
+
+    assert _search(client, recruiter, "Omar") == 0
+    assert _search(client, recruiter, "zebrafink") == 1
+    employer_view = client.get(f"/api/v1/cvs/{cv_id}", headers=recruiter).json
+    assert "Omar" not in json.dumps(employer_view, ensure_ascii=False)
+    assert "Umeå" in employer_view["text"]  # only the passage is cut, not the line
+
+    decided = client.post(
+        f"/api/v1/cvs/{cv_id}/flags/{flag['id']}", headers=headers, json={"decision": "keep"}
+    )
+    assert (decided.status_code, decided.json["error"]["code"]) == (409, "manual_flag")
+    restored = client.delete(f"/api/v1/cvs/{cv_id}/flags/{flag['id']}", headers=headers)
+    assert restored.status_code == 204
+    worker.drain()
+    assert _flags_list(client, headers, cv_id) == []
+    assert _search(client, recruiter, "Omar") == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({}, 400, "missing_text"),
+        ({"text": 42}, 400, "missing_text"),
+        ({"text": "   "}, 400, "missing_text"),
+        ({"text": "x" * 2001}, 400, "text_too_long"),
+        ({"text": "Omar och Erik"}, 400, "passage_not_found"),
+    ],
+)
+def test_removing_a_passage_rejects_bad_input_with_a_precise_error(
+    client: Any, worker: Any, make_user: Any, api: Any, body: dict[str, Any], status: int, code: str
+) -> None:
+    headers = api.token(make_user())
+    cv_id = api.upload(headers, UNFLAGGED_CV)
+    worker.drain()
+    response = client.post(f"/api/v1/cvs/{cv_id}/flags", headers=headers, json=body)
+    assert (response.status_code, response.json["error"]["code"]) == (status, code)
+    assert _flags_list(client, headers, cv_id) == []
+
+
+def test_only_the_owner_removes_passages_and_detected_flags_are_decided_not_deleted(
+    client: Any, worker: Any, make_user: Any, api: Any
+) -> None:
+    headers = api.token(make_user())
+    cv_id = api.upload(headers, SENSITIVE_CV)
+    worker.drain()
+    stranger = api.token(make_user())
+    response = client.post(
+        f"/api/v1/cvs/{cv_id}/flags", headers=stranger, json={"text": "Kodord zebrafink"}
+    )
+    assert response.status_code == 404
+    flag = _flags(client, headers, cv_id)["health"]
+    response = client.delete(f"/api/v1/cvs/{cv_id}/flags/{flag['id']}", headers=headers)
+    assert (response.status_code, response.json["error"]["code"]) == (409, "detected_flag")
+    assert (
+        client.delete(f"/api/v1/cvs/{cv_id}/flags/{flag['id']}", headers=stranger).status_code
+        == 404
+    )
+
+
+def test_a_removed_passage_is_removed_again_from_the_next_version_only(
+    client: Any, worker: Any, rt: Any, make_user: Any, api: Any
+) -> None:
+    from cvbank.cvs.models import Cv
+    from cvbank.cvs.services import upload_cv
+
+    user = make_user()
+    headers = api.token(user)
+    cv_id = api.upload(headers, UNFLAGGED_CV)
+    worker.drain()
+    client.post(f"/api/v1/cvs/{cv_id}/flags", headers=headers, json={"text": "Kodord zebrafink"})
+
+    def new_version(lines: list[str]) -> list[dict[str, Any]]:
+        with rt.db.transaction() as session:
+            cv = session.get(Cv, uuid.UUID(cv_id))
+            upload_cv(session, rt, user, filename="next.pdf", data=make_pdf(lines), cv=cv)
+        worker.drain()
+        return _flags_list(client, headers, cv_id)
+
+    (carried,) = new_version([*UNFLAGGED_CV, "Truckkort A och B"])
+    assert (carried["text"], carried["decision"]) == ("Kodord zebrafink", "removed")
+    client.delete(f"/api/v1/cvs/{cv_id}/flags/{carried['id']}", headers=headers)
+    # Restored in version 2, so version 3 keeps it, although version 1 had it removed.
+    assert new_version(UNFLAGGED_CV) == []
+
+
+def test_the_review_page_removes_and_restores_a_passage(
+    client: Any, worker: Any, make_user: Any, login: Any, api: Any
+) -> None:
+    user = make_user()
+    headers = api.token(user)
+    cv_id = api.upload(headers, UNFLAGGED_CV)
+    worker.drain()
+    login(user)
+    page = client.get(f"/my/cvs/{cv_id}/review").get_data(as_text=True)
+    assert 'id="remove-passage"' in page
+    missing = client.post(
+        f"/my/cvs/{cv_id}/passages", data={"text": "Omar och Erik"}, follow_redirects=True
+    )
+    assert "not in your CV&#39;s text" in missing.get_data(as_text=True)
+    done = client.post(
+        f"/my/cvs/{cv_id}/passages", data={"text": "gifta sedan 2019"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Removed from what employers see and from search (1 place in your CV)" in done
+    assert "Restore this passage" in done
+    (flag,) = _flags_list(client, headers, cv_id)
+    client.post(f"/my/cvs/{cv_id}/passages/{flag['id']}/restore")
+    assert _flags_list(client, headers, cv_id) == []
