@@ -70,7 +70,7 @@ def rule_languages(language: str | None) -> tuple[str, ...]:
         return available
     # The CV's own language comes first so that its rule wins a tie and names the flag.
     wanted = [code, *_COMPANIONS.get(code, ()), "en"]
-    return tuple(lang for lang in wanted if lang in available)
+    return tuple(lang for lang in dict.fromkeys(wanted) if lang in available)
 
 
 def detect_flags(text: str, language: str | None = None) -> list[Flag]:

@@ -1,4 +1,15 @@
-from indexer.flags import CATEGORIES, Flag, category_label, detect_flags, explain, redact
+import pytest
+
+from indexer.flags import (
+    CATEGORIES,
+    Flag,
+    category_label,
+    detect_flags,
+    explain,
+    redact,
+    rule_languages,
+)
+from indexer.flags.rules import languages
 
 
 def test_categories_are_the_nine_design_keys():
@@ -53,3 +64,23 @@ def test_category_label_falls_back_to_english_for_unknown_locale():
 
 def test_redact_cuts_spans():
     assert redact("abc def ghi", [(4, 8)]) == "abc ghi"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("sv", ("sv", "en")),
+        ("nb", ("nb", "nn", "en")),
+        ("no", ("nb", "nn", "en")),
+        ("nn-NO", ("nn", "nb", "en")),
+        ("en", ("en",)),
+        ("en_GB", ("en",)),
+    ],
+)
+def test_rule_languages_run_each_language_once_own_first(language, expected):
+    assert rule_languages(language) == expected
+
+
+def test_rule_languages_run_every_language_when_unknown():
+    assert rule_languages(None) == languages()
+    assert rule_languages("fi") == languages()
