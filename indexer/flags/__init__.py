@@ -3,7 +3,9 @@
 Rules live in ``indexer/data/flags/<language>/<category>.toml``; national identity numbers are
 found by :mod:`indexer.flags.ids`. With ``language=None`` the rules of every language run,
 because Nordic CVs often mix their own language with English; with a language, its rules run
-together with English (and bokmål with nynorsk), for the same reason.
+together with English (and bokmål with nynorsk), for the same reason. A statistical model
+(:mod:`indexer.flags.model`) then adds the passages the rules missed but that read like the
+labelled sensitive passages it was trained on.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 
 from indexer.flags.explain import category_label, explanation
 from indexer.flags.ids import find_national_ids
+from indexer.flags.model import THRESHOLD as MODEL_THRESHOLD
+from indexer.flags.model import PassageModel, default_model, long_enough
 from indexer.flags.rules import (
     RULE_CATEGORIES,
     Rule,
@@ -26,6 +30,7 @@ from indexer.flags.segment import split_passages
 
 __all__ = [
     "CATEGORIES",
+    "MODEL_RULE_PREFIX",
     "Flag",
     "RuleFileError",
     "category_label",
@@ -35,6 +40,15 @@ __all__ = [
 ]
 
 CATEGORIES: tuple[str, ...] = (*RULE_CATEGORIES, "national_id")
+# A flag the statistical model added is named "model.<category>".
+MODEL_RULE_PREFIX = "model."
+
+
+class Default:
+    """Marks the default argument "the model trained on all the training data"."""
+
+
+DEFAULT = Default()
 # Languages whose rules also run when a CV is in the key language.
 _COMPANIONS = {"nb": ("nn",), "nn": ("nb",), "no": ("nb", "nn")}
 
@@ -73,21 +87,68 @@ def rule_languages(language: str | None) -> tuple[str, ...]:
     return tuple(lang for lang in dict.fromkeys(wanted) if lang in available)
 
 
-def detect_flags(text: str, language: str | None = None) -> list[Flag]:
-    """Return the sensitive passages in text, sorted by start offset."""
+def detect_flags(
+    text: str, language: str | None = None, *, model: PassageModel | Default | None = DEFAULT
+) -> list[Flag]:
+    """Return the sensitive passages in text, sorted by start offset.
+
+    The rules run first; then the statistical model (:mod:`indexer.flags.model`) may flag a
+    passage in which the rules found nothing. ``model=None`` runs the rules alone; the
+    benchmark passes a model trained without the batch it measures.
+    """
     flags = [
         Flag("national_id", m.start, m.end, text[m.start : m.end], m.rule, round(m.confidence, 2))
         for m in find_national_ids(text)
     ]
     rule_sets = all_rules(rule_languages(language))
-    for start, end in split_passages(text):
-        passage = text[start:end]
+    spans = split_passages(text)
+    passages = [text[start:end] for start, end in spans]
+    found = [_best_rules(passage, rule_sets) for passage in passages]
+    for (start, end), passage, rules in zip(spans, passages, found, strict=True):
         flags.extend(
             Flag(category, start, end, passage, rule.id, rule.confidence)
-            for category, rule in _best_rules(passage, rule_sets).items()
+            for category, rule in rules.items()
         )
+    if model is not None:
+        chosen = default_model() if isinstance(model, Default) else model
+        flags.extend(_model_flags(chosen, spans, passages, found, rule_sets))
     flags.sort(key=lambda f: (f.start, f.end, CATEGORIES.index(f.category)))
     return flags
+
+
+def _model_flags(
+    model: PassageModel,
+    spans: list[tuple[int, int]],
+    passages: list[str],
+    found: list[dict[str, Rule]],
+    rule_sets: tuple[RuleSet, ...],
+) -> list[Flag]:
+    """Flag, from the model, the passages of six words or more in which no rule fired.
+
+    Where a rule did fire, a further category from the model was more often a confusion (a union
+    read as a party) than one the rules missed (docs/benchmarks.md); and an exclusion of the
+    category (a nurse's patients) vetoes the model as it does the rules.
+    """
+    candidates = [i for i, passage in enumerate(passages) if not found[i] and long_enough(passage)]
+    flags = []
+    probabilities = model.probabilities([passages[i] for i in candidates])
+    for category, values in probabilities.items():
+        for i, probability in zip(candidates, values, strict=True):
+            if probability >= MODEL_THRESHOLD and not _excluded(passages[i], category, rule_sets):
+                start, end = spans[i]
+                rule = f"{MODEL_RULE_PREFIX}{category}"
+                flags.append(Flag(category, start, end, passages[i], rule, round(probability, 2)))
+    return flags
+
+
+def _excluded(passage: str, category: str, rule_sets: tuple[RuleSet, ...]) -> bool:
+    """Tell whether an exclusion of the category (a job, patients, a course) covers the passage."""
+    return any(
+        pattern.search(passage)
+        for rule_set in rule_sets
+        if rule_set.category == category
+        for pattern in rule_set.exclusions
+    )
 
 
 def _best_rules(passage: str, rule_sets: tuple[RuleSet, ...]) -> dict[str, Rule]:

@@ -73,6 +73,26 @@ _SPECIAL = {
         "Remove the passage, or keep it only if you really want employers to see it."
     ),
 }
+# A flag the statistical model added has no single word to point at.
+_MODEL = {
+    "sv": (
+        "Det här stycket liknar texter som avslöjar uppgifter om {label}. Det hittades av en "
+        "statistisk kontroll, inte av ett enskilt ord, så det kan vara fel: läs det och avgör "
+        "själv. Sådana uppgifter är särskilt skyddade, och alla som har tillgång till "
+        "CV-databasen kan läsa och kopiera dem."
+    ),
+    "nb": (
+        "Dette avsnittet ligner tekster som avslører opplysninger om {label}. Det ble funnet av "
+        "en statistisk kontroll, ikke av et enkelt ord, så det kan være feil: les det og avgjør "
+        "selv. Slike opplysninger er særlig beskyttet, og alle som har tilgang til CV-databasen "
+        "kan lese og kopiere dem."
+    ),
+    "en": (
+        "This passage reads like text that reveals a person's {label}. A statistical check "
+        "found it, not a single word, so it may be wrong: read it and decide. Such data is "
+        "specially protected, and anyone with access to the CV database can read and copy it."
+    ),
+}
 _NATIONAL_ID = {
     "sv": (
         "Det här ser ut som ett {kind} ({evidence}). Ett personnummer kan användas för "
@@ -145,4 +165,6 @@ def explanation(category: str, rule: str, evidence: str, locale: str) -> str:
     if category == "national_id":
         kind = _ID_KINDS.get(rule, {}).get(code) or category_label(category, code)
         return _NATIONAL_ID[code].format(kind=kind, evidence=evidence)
+    if rule.startswith("model."):
+        return _MODEL[code].format(label=category_label(category, code))
     return _SPECIAL[code].format(evidence=evidence, label=category_label(category, code))

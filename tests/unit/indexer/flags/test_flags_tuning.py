@@ -37,6 +37,14 @@ def test_devset_is_built_from_the_sources():
     assert _load_builder().build() == ITEMS, "run: python fixtures/flags/build_devset.py"
 
 
+def test_model_training_data_is_built_from_the_devset():
+    builder = _load_builder()
+    lines = builder.TRAINING.read_text(encoding="utf-8").splitlines()
+    assert builder.build_training(ITEMS) == [json.loads(line) for line in lines], (
+        "run: python fixtures/flags/build_devset.py"
+    )
+
+
 def test_tuning_passages_cover_sensitive_and_clean_text():
     assert sum(bool(item["labels"]) for item in TUNING) >= 50
     assert sum(not item["labels"] for item in TUNING) >= 50
