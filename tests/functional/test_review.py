@@ -123,6 +123,38 @@ def test_resolved_flags_allow_publication_and_flagged_passages_are_never_searcha
     assert "diabetes" in text  # kept with consent: readable, but not searchable
 
 
+def test_a_passage_only_the_model_flags_is_reviewed_gated_and_kept_out_of_search(
+    client: Any, worker: Any, make_user: Any, make_recruiter: Any, api: Any
+) -> None:
+    headers = api.token(make_user())
+    cv_id = api.upload(
+        headers,
+        [
+            "Amina Yusuf",
+            "Lagerarbetare, Postnord 2018 – nu",
+            "Mamma är från Eritrea och pappa från Etiopien, själv är jag uppvuxen i Rinkeby.",
+            "Kodord zebrafink",
+        ],
+    )
+    worker.drain()
+    (flag,) = _flags_list(client, headers, cv_id)
+    assert (flag["category"], flag["rule"]) == ("ethnic_origin", "model.ethnic_origin")
+    assert "statistical check" in flag["explanation"]
+    blocked = client.put(
+        f"/api/v1/cvs/{cv_id}/visibility", headers=headers, json={"visibility": "visible"}
+    )
+    assert (blocked.status_code, blocked.json["error"]["code"]) == (409, "open_flags")
+
+    client.post(
+        f"/api/v1/cvs/{cv_id}/flags/{flag['id']}", headers=headers, json={"decision": "keep"}
+    )
+    client.put(f"/api/v1/cvs/{cv_id}/visibility", headers=headers, json={"visibility": "visible"})
+    worker.drain()
+    recruiter = api.token(make_recruiter())
+    assert _search(client, recruiter, "zebrafink") == 1
+    assert _search(client, recruiter, "Eritrea") == 0
+
+
 def test_the_review_page_highlights_each_flag_and_needs_ticked_consent_to_keep(
     client: Any, worker: Any, make_user: Any, login: Any, api: Any
 ) -> None:
