@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import traceback
 from collections.abc import Callable
 
@@ -77,6 +78,7 @@ class Worker:
     def run_forever(self) -> None:
         """Poll the outbox until ``stop`` is called."""
         log.info("worker started")
+        _train_flag_model()
         while not self.stopping.is_set():
             try:
                 busy = self.run_once()
@@ -91,6 +93,15 @@ class Worker:
     def stop(self) -> None:
         """Ask ``run_forever`` to return after the current job."""
         self.stopping.set()
+
+
+def _train_flag_model() -> None:
+    """Train the sensitive-content model now, so that the first CV does not wait for it."""
+    from indexer.flags.model import default_model
+
+    started = time.perf_counter()
+    default_model()
+    log.info("flag model trained in %.1f s", time.perf_counter() - started)
 
 
 def _describe(exc: BaseException) -> str:
