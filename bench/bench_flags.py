@@ -312,11 +312,12 @@ def main(argv: list[str] | None = None) -> int:
     rows = load_training()
     # Rules alone first, for the comparison line under each table.
     rules_alone: dict[str, Counts] = {}
-    for split, items in by_split.items():
-        run(items, given, None)
-        rules_alone[split] = overall(items)
-    run(cvs, given, None)
-    rules_alone["cv"] = overall([cv for cv in cvs if cv.labels])
+    if not args.no_model:
+        for split, items in by_split.items():
+            run(items, given, None)
+            rules_alone[split] = overall(items)
+        run(cvs, given, None)
+        rules_alone["cv"] = overall([cv for cv in cvs if cv.labels])
 
     def model_without(split: str) -> PassageModel | None:
         if args.no_model:
@@ -338,13 +339,13 @@ def main(argv: list[str] | None = None) -> int:
     missed = []
     for split, title in SPLITS.items():
         missed += table(by_split[split], f"Passages, {title}")
-        _compare(rules_alone[split], by_split[split], args.no_model)
+        _compare(rules_alone.get(split), by_split[split])
         if split == "holdout":
             missed += table(by_split["dev"] + by_split["holdout"], "Passages, dev + hold-out")
     # The whole labelled set, each passage flagged as in its split's table above.
     missed += table(passages, "Passages, all splits together")
     missed += table([cv for cv in cvs if cv.labels], "Fixture CVs with sensitive passages")
-    _compare(rules_alone["cv"], [cv for cv in cvs if cv.labels], args.no_model)
+    _compare(rules_alone.get("cv"), [cv for cv in cvs if cv.labels])
     missed += national_ids(passages + cvs)
     missed += clean_cvs(cvs, corpus, unreadable)
     ms = sorted(t * 1000 for t in times)
@@ -364,8 +365,8 @@ def _not_measured(row: TrainingRow, measured: set[str]) -> bool:
     return row.split != "cv" and not (row.split == "corpus" and row.source in measured)
 
 
-def _compare(rules: Counts, items: list[Item], no_model: bool) -> None:
-    if no_model:
+def _compare(rules: Counts | None, items: list[Item]) -> None:
+    if rules is None:  # --no-model: the tables already are the rules alone
         return
     both = overall(items)
     print(

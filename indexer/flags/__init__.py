@@ -10,7 +10,8 @@ labelled sensitive passages it was trained on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,14 +142,16 @@ def _model_flags(
     return flags
 
 
+def _exclusions(category: str, rule_sets: tuple[RuleSet, ...]) -> Iterator[re.Pattern[str]]:
+    """Yield the exclusions of a category in every active language."""
+    for rule_set in rule_sets:
+        if rule_set.category == category:
+            yield from rule_set.exclusions
+
+
 def _excluded(passage: str, category: str, rule_sets: tuple[RuleSet, ...]) -> bool:
     """Tell whether an exclusion of the category (a job, patients, a course) covers the passage."""
-    return any(
-        pattern.search(passage)
-        for rule_set in rule_sets
-        if rule_set.category == category
-        for pattern in rule_set.exclusions
-    )
+    return any(pattern.search(passage) for pattern in _exclusions(category, rule_sets))
 
 
 def _best_rules(passage: str, rule_sets: tuple[RuleSet, ...]) -> dict[str, Rule]:
@@ -161,10 +164,8 @@ def _best_rules(passage: str, rule_sets: tuple[RuleSet, ...]) -> dict[str, Rule]
         # Norwegian "pasienter med diabetes" that the Norwegian exclusions recognise.
         if category not in masks:
             masks[category] = [
-                (m.start(), m.end())
-                for rule_set in rule_sets
-                if rule_set.category == category
-                for pattern in rule_set.exclusions
+                m.span()
+                for pattern in _exclusions(category, rule_sets)
                 for m in pattern.finditer(passage)
             ]
         return masks[category]
